@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# make bench: run every benchmark users compare and print the figures that
+# bench/RESULTS.md records. Peer comparisons (Open vSwitch, ovs-testcontroller)
+# join as the roles land: each runs the peer in the same run as ofbox.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out
+mkdir -p "$out"
+count=${COUNT:-5}
+
+{
+  echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "# machine: $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(free -g | awk '/Mem:/{print $2}') GiB"
+  echo "# $(go version)"
+  go test -run '^$' -bench . -benchmem -count "$count" ./openflow/...
+} | tee "$out/codec.txt"
+
+echo
+echo "raw figures: $out/codec.txt (summarise with: go run golang.org/x/perf/cmd/benchstat@latest $out/codec.txt)"

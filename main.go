@@ -1,0 +1,70 @@
+// Command ofbox is OpenFlow in a box: one static binary that is an OpenFlow
+// controller, an OpenFlow switch, their VM image and its launcher.
+//
+//	ofbox <command> [flags]
+//
+// Run it without arguments for the list of commands.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// command is one subcommand. A command whose work lands in a later issue
+// has no run function and says so instead of pretending.
+type command struct {
+	name, summary string
+	issue         int // the issue that builds it, while run is nil
+	run           func(args []string, stdout, stderr io.Writer) int
+}
+
+var commands = []command{
+	{name: "controller", summary: "run the OpenFlow controller role", issue: 3},
+	{name: "switch", summary: "run the OpenFlow switch role", issue: 4},
+	{name: "image", summary: "build the VM image and the scratch OCI image", issue: 5},
+	{name: "vm", summary: "boot an ofbox VM under QEMU", issue: 5},
+	{name: "sim", summary: "run an in-process network of switches, hosts and a controller", issue: 6},
+	{name: "bench", summary: "load generators: fake switches and traffic", issue: 3},
+	{name: "version", summary: "print the version", run: runVersion},
+}
+
+// version is set at link time: -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		if c.run == nil {
+			fmt.Fprintf(stderr, "ofbox %s: not built yet (issue %d)\n", c.name, c.issue)
+			return 2
+		}
+		return c.run(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "ofbox: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: ofbox <command> [flags]\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
+	}
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) int {
+	fmt.Fprintf(stdout, "ofbox %s (OpenFlow 1.0, 1.3)\n", version)
+	return 0
+}

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestDispatch(t *testing.T) {
+	tests := []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{nil, 0, "commands:", ""},
+		{[]string{"version"}, 0, "ofbox dev", ""},
+		{[]string{"nope"}, 2, "", `unknown command "nope"`},
+		{[]string{"sim"}, 2, "", "not built yet (issue 6)"},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		code := dispatch(tt.args, &out, &errb)
+		if code != tt.code || !strings.Contains(out.String(), tt.out) || !strings.Contains(errb.String(), tt.err) {
+			t.Errorf("dispatch(%q) = %d, stdout %q, stderr %q; want %d, %q, %q", tt.args, code, out.String(), errb.String(), tt.code, tt.out, tt.err)
+		}
+	}
+}
