@@ -117,10 +117,11 @@ func (r *Reader) String(n int) string {
 }
 
 // AppendString appends s as a NUL-padded field of n bytes, truncating s to
-// n-1 bytes so that the field stays NUL-terminated.
+// n bytes. A string of exactly n bytes fills the field with no NUL, so that
+// a name decoded from a full field (Reader.String) encodes back unchanged.
 func AppendString(b []byte, s string, n int) []byte {
-	if len(s) > n-1 {
-		s = s[:n-1]
+	if len(s) > n {
+		s = s[:n]
 	}
 	b = append(b, s...)
 	return append(b, make([]byte, n-len(s))...)

@@ -55,7 +55,7 @@ func TestReaderSubAndCopy(t *testing.T) {
 
 func TestAppendHelpers(t *testing.T) {
 	b := AppendString(nil, "toolong", 4)
-	if !bytes.Equal(b, []byte{'t', 'o', 'o', 0}) {
+	if !bytes.Equal(b, []byte{'t', 'o', 'o', 'l'}) {
 		t.Fatalf("AppendString = %q", b)
 	}
 	b = PadTo8([]byte{1, 1, 1}, 1)

@@ -1,0 +1,67 @@
+package openflow
+
+import "time"
+
+// Config configures a Conn. The zero value is usable: every field has a
+// default.
+type Config struct {
+	// Versions are the versions offered in the HELLO. Default: 1.3 and 1.0.
+	Versions []Version
+	// Codecs decode message bodies; the one of the negotiated version is
+	// used. Without one, messages come back as *Unknown. A codec must not
+	// keep body after Decode returns: the bytes are the connection's read
+	// buffer.
+	Codecs []Codec
+	// EchoInterval is how long the peer may be silent before an echo
+	// request is sent. Default 5s; negative disables the keepalive.
+	EchoInterval time.Duration
+	// EchoTimeout is how long the peer may stay silent after an echo
+	// request before the connection fails with ErrPeerDead. Default
+	// EchoInterval, as Open vSwitch does.
+	EchoTimeout time.Duration
+	// HandshakeTimeout bounds Handshake. Default 10s.
+	HandshakeTimeout time.Duration
+	// MaxPending is how many bytes may wait for the writer before Send
+	// blocks. Default 1 MiB.
+	MaxPending int
+	// ReadQueue is how many messages the reader decodes ahead of Read
+	// before it stops reading from the network. Default 128.
+	ReadQueue int
+	// MaxMultipart bounds the bytes of multipart replies held while their
+	// parts arrive. Default 64 MiB.
+	MaxMultipart int
+}
+
+// Defaults of Config.
+const (
+	DefaultEchoInterval     = 5 * time.Second
+	DefaultHandshakeTimeout = 10 * time.Second
+	DefaultMaxPending       = 1 << 20
+	DefaultReadQueue        = 128
+	DefaultMaxMultipart     = 64 << 20
+)
+
+func (c Config) withDefaults() Config {
+	if len(c.Versions) == 0 {
+		c.Versions = []Version{Version13, Version10}
+	}
+	if c.EchoInterval == 0 {
+		c.EchoInterval = DefaultEchoInterval
+	}
+	if c.EchoTimeout <= 0 {
+		c.EchoTimeout = c.EchoInterval
+	}
+	if c.HandshakeTimeout <= 0 {
+		c.HandshakeTimeout = DefaultHandshakeTimeout
+	}
+	if c.MaxPending <= 0 {
+		c.MaxPending = DefaultMaxPending
+	}
+	if c.ReadQueue <= 0 {
+		c.ReadQueue = DefaultReadQueue
+	}
+	if c.MaxMultipart <= 0 {
+		c.MaxMultipart = DefaultMaxMultipart
+	}
+	return c
+}
