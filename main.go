@@ -21,7 +21,7 @@ type command struct {
 }
 
 var commands = []command{
-	{name: "controller", summary: "run the OpenFlow controller role", issue: 3},
+	{name: "controller", summary: "run the OpenFlow controller role", run: runController},
 	{name: "switch", summary: "run the OpenFlow switch role", issue: 4},
 	{name: "image", summary: "build the VM image and the scratch OCI image", issue: 5},
 	{name: "vm", summary: "boot an ofbox VM under QEMU", issue: 5},

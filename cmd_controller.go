@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/ofbox/ofbox/openflow"
+	"github.com/ofbox/ofbox/roles/controller"
+	"github.com/ofbox/ofbox/roles/controller/apps/hub"
+	"github.com/ofbox/ofbox/roles/controller/apps/l2learning"
+)
+
+// controllerApps are the apps --app names.
+var controllerApps = map[string]func() controller.App{
+	"l2learning": func() controller.App { return l2learning.New(l2learning.Config{}) },
+	"hub":        func() controller.App { return hub.App{} },
+}
+
+const controllerAppNames = "l2learning, hub"
+
+// runController is `ofbox controller`: it serves OpenFlow switches until
+// SIGINT or SIGTERM.
+func runController(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return controllerMain(ctx, args, stdout, stderr)
+}
+
+// listenFlag collects repeated --listen values.
+type listenFlag []string
+
+func (l *listenFlag) String() string { return strings.Join(*l, ",") }
+func (l *listenFlag) Set(s string) error {
+	if _, err := parseListen(s); err != nil {
+		return err
+	}
+	*l = append(*l, s)
+	return nil
+}
+
+func controllerMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ofbox controller", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var listens listenFlag
+	fs.Var(&listens, "listen", "where switches connect: tcp:HOST:PORT, tcp::PORT or ptcp:PORT[:HOST] (repeatable; default tcp:127.0.0.1:6653)")
+	appName := fs.String("app", "l2learning", "the app to run: "+controllerAppNames)
+	ofs := fs.String("of", "1.3,1.0", "OpenFlow versions to offer, comma separated: 1.3, 1.0")
+	logLevel := fs.String("log", "info", "log level: debug, info, warn, error")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: ofbox controller [--listen tcp:127.0.0.1:6653 ...] [--app l2learning|hub] [--of 1.3,1.0] [--log info]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ofbox controller: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	newApp, ok := controllerApps[*appName]
+	if !ok {
+		fmt.Fprintf(stderr, "ofbox controller: --app %q: want one of %s\n", *appName, controllerAppNames)
+		return 2
+	}
+	versions, err := parseVersions(*ofs)
+	if err != nil {
+		fmt.Fprintf(stderr, "ofbox controller: --of %q: %v\n", *ofs, err)
+		return 2
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "ofbox controller: --log %q: want one of debug, info, warn, error\n", *logLevel)
+		return 2
+	}
+	if len(listens) == 0 {
+		listens = listenFlag{"tcp:127.0.0.1:6653"}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	var ls []net.Listener
+	for _, spec := range listens {
+		addr, _ := parseListen(spec)
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			for _, l := range ls {
+				l.Close()
+			}
+			fmt.Fprintf(stderr, "ofbox controller: --listen %s: %v\n", spec, err)
+			return 1
+		}
+		ls = append(ls, l)
+	}
+	c := controller.New(controller.Config{Versions: versions, Logger: log})
+	c.Use(newApp())
+	var addrs []string
+	for _, l := range ls {
+		addrs = append(addrs, l.Addr().String())
+	}
+	fmt.Fprintf(stdout, "ofbox controller: listening on %s (app %s, OpenFlow %s)\n",
+		strings.Join(addrs, ", "), *appName, openflow.NewVersionSet(versions...))
+
+	var wg sync.WaitGroup
+	errc := make(chan error, len(ls))
+	for _, l := range ls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.Serve(ctx, l); err != nil {
+				errc <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	if err := <-errc; err != nil {
+		log.Error("controller failed", "err", err)
+		return 1
+	}
+	log.Info("controller stopped")
+	return 0
+}
+
+// parseListen turns an Open vSwitch style listen spec into a host:port
+// for net.Listen: tcp:HOST:PORT, tcp::PORT (every address) or
+// ptcp:PORT[:HOST].
+func parseListen(s string) (string, error) {
+	bad := func(why string) (string, error) {
+		return "", fmt.Errorf("%q: %s; want tcp:HOST:PORT, tcp::PORT or ptcp:PORT[:HOST]", s, why)
+	}
+	var host, port string
+	switch {
+	case strings.HasPrefix(s, "tcp:"):
+		rest := s[len("tcp:"):]
+		i := strings.LastIndexByte(rest, ':')
+		if i < 0 {
+			return bad("no port")
+		}
+		host, port = rest[:i], rest[i+1:]
+	case strings.HasPrefix(s, "ptcp:"):
+		port, host, _ = strings.Cut(s[len("ptcp:"):], ":")
+	default:
+		return bad("unknown scheme")
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.Contains(host, ":") && net.ParseIP(host) == nil {
+		return bad("bad host")
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || port == "" || n > 65535 {
+		return bad("bad port")
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// parseVersions parses a comma-separated list of OpenFlow versions.
+func parseVersions(s string) ([]openflow.Version, error) {
+	var vs []openflow.Version
+	for _, f := range strings.Split(s, ",") {
+		switch strings.ToLower(strings.TrimSpace(f)) {
+		case "1.0", "openflow10", "of10":
+			vs = append(vs, openflow.Version10)
+		case "1.3", "openflow13", "of13":
+			vs = append(vs, openflow.Version13)
+		default:
+			return nil, fmt.Errorf("unknown version %q; want 1.3, 1.0 or both", f)
+		}
+	}
+	return vs, nil
+}

@@ -1,0 +1,139 @@
+package controller
+
+import (
+	"time"
+
+	"github.com/ofbox/ofbox/openflow"
+	"github.com/ofbox/ofbox/openflow/flow"
+	"github.com/ofbox/ofbox/openflow/of10"
+	"github.com/ofbox/ofbox/openflow/of13"
+)
+
+// run reads the switch's messages and dispatches them in order until the
+// connection ends, and returns why.
+func (c *Controller) run(dp *Datapath, early []inbound) error {
+	s := session{c: c, dp: dp, limit: newBucket(c.cfg.PacketInRate, c.cfg.PacketInBurst)}
+	for _, it := range early {
+		s.dispatch(it.h, it.m)
+	}
+	for {
+		h, m, err := dp.conn.Read()
+		if err != nil {
+			if h.Length < openflow.HeaderLen {
+				return err // the connection has ended
+			}
+			dp.bad.Add(1)
+			s.message(h, nil, err)
+			continue
+		}
+		s.dispatch(h, m)
+	}
+}
+
+// session is the dispatch state of one datapath, owned by its goroutine.
+type session struct {
+	c     *Controller
+	dp    *Datapath
+	limit bucket
+}
+
+// dispatch hands one message to the Request waiting for it or to the
+// handlers of its kind.
+func (s *session) dispatch(h openflow.Header, m openflow.Message) {
+	dp := s.dp
+	switch w := m.(type) {
+	case *of13.PacketIn, *of10.PacketIn:
+		if !s.limit.allow(time.Now()) {
+			dp.dropped.Add(1)
+			return
+		}
+		pi, err := flow.DecodeAs[*flow.PacketIn](m)
+		if err != nil {
+			dp.bad.Add(1)
+			s.message(h, m, err)
+			return
+		}
+		dp.packetIns.Add(1)
+		for _, f := range s.c.handlers.load().packetIn {
+			if f(dp, pi) == Stop {
+				return
+			}
+		}
+	case *of13.FlowRemoved, *of10.FlowRemoved:
+		fr, err := flow.DecodeAs[*flow.FlowRemoved](m)
+		if err != nil {
+			dp.bad.Add(1)
+			s.message(h, m, err)
+			return
+		}
+		for _, f := range s.c.handlers.load().flowRemoved {
+			if f(dp, fr) == Stop {
+				return
+			}
+		}
+	case *of13.PortStatus, *of10.PortStatus:
+		ps, err := flow.DecodeAs[*flow.PortStatus](m)
+		if err != nil {
+			dp.bad.Add(1)
+			s.message(h, m, err)
+			return
+		}
+		dp.updatePort(ps)
+		for _, f := range s.c.handlers.load().portStatus {
+			if f(dp, ps) == Stop {
+				return
+			}
+		}
+	case *openflow.ErrorMsg:
+		if dp.answer(h.Xid, w) {
+			return
+		}
+		for _, f := range s.c.handlers.load().errors {
+			if f(dp, h.Xid, w) == Stop {
+				return
+			}
+		}
+	default:
+		if !dp.answer(h.Xid, m) {
+			s.message(h, m, nil)
+		}
+	}
+}
+
+// message runs the catch-all handlers.
+func (s *session) message(h openflow.Header, m openflow.Message, err error) {
+	for _, f := range s.c.handlers.load().messages {
+		if f(s.dp, h, m, err) == Stop {
+			return
+		}
+	}
+}
+
+// bucket is a token bucket: rate tokens a second up to burst.
+type bucket struct {
+	rate, burst, tokens float64 // rate per nanosecond; rate < 0: no limit
+	last                time.Time
+}
+
+func newBucket(perSecond float64, burst int) bucket {
+	if perSecond < 0 {
+		return bucket{rate: -1}
+	}
+	return bucket{rate: perSecond / 1e9, burst: float64(burst), tokens: float64(burst)}
+}
+
+// allow takes a token at time now if there is one.
+func (b *bucket) allow(now time.Time) bool {
+	if b.rate < 0 {
+		return true
+	}
+	if !b.last.IsZero() {
+		b.tokens = min(b.burst, b.tokens+float64(now.Sub(b.last))*b.rate)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
