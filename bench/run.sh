@@ -17,3 +17,7 @@ count=${COUNT:-5}
 
 echo
 echo "raw figures: $out/codec.txt (summarise with: go run golang.org/x/perf/cmd/benchstat@latest $out/codec.txt)"
+
+# The controller: ofbox vs ovs-testcontroller, same run, same load.
+echo
+bench/controller.sh | tee "$out/controller.txt"
