@@ -15,8 +15,11 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
 # test: the whole suite as CI runs it (lint first: it is cheap and catches most).
+# Allocation tests (named *Allocs*) run again without -race: the race
+# detector allocates on its own, so some of them skip under it.
 test: lint
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run Allocs ./...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
