@@ -71,9 +71,13 @@ func flowModFrom10(w *of10.FlowMod) (*FlowMod, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &FlowMod{Command: FlowModCommand(w.Command), Cookie: w.Cookie, Priority: w.Priority, IdleTimeout: w.IdleTimeout,
+	fm := &FlowMod{Command: FlowModCommand(w.Command), Cookie: w.Cookie, Priority: w.Priority, IdleTimeout: w.IdleTimeout,
 		HardTimeout: w.HardTimeout, BufferID: w.BufferID, OutPort: PortFrom10(uint16(w.OutPort)), OutGroup: GroupAny,
-		Flags: flagsFrom10(w.Flags), Match: m, Instructions: is}, nil
+		Flags: flagsFrom10(w.Flags), Match: m, Instructions: is}
+	if fm.Command == Delete || fm.Command == DeleteStrict {
+		fm.TableID = TableAll // an OpenFlow 1.0 delete names no table: it reaches the whole switch
+	}
+	return fm, nil
 }
 
 // PacketIn: OpenFlow 1.0 carries only in_port of the match, and no table

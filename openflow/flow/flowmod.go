@@ -107,7 +107,11 @@ func NewFlowMod(cmd FlowModCommand, m Match, is ...Instruction) *FlowMod {
 func (fm *FlowMod) String() string {
 	var parts []string
 	add := func(format string, a ...any) { parts = append(parts, fmt.Sprintf(format, a...)) }
-	if fm.TableID != 0 {
+	deleting := fm.Command == Delete || fm.Command == DeleteStrict
+	switch {
+	case deleting && fm.TableID != TableAll:
+		add("table=%d", fm.TableID)
+	case !deleting && fm.TableID != 0:
 		add("table=%d", fm.TableID)
 	}
 	if fm.Priority != DefaultPriority {
@@ -154,16 +158,18 @@ func (fm *FlowMod) String() string {
 // optional leading command word (add, modify, modify_strict, delete,
 // delete_strict): "priority=100,tcp,tp_dst=80,actions=output:2".
 // Unspecified values take ovs-ofctl's defaults (priority 32768, no
-// buffer, out_port and out_group any).
+// buffer, out_port and out_group any, and every table for a delete).
 func ParseFlowMod(s string) (*FlowMod, error) {
 	fm := NewFlowMod(Add, Match{})
 	s = strings.TrimSpace(s)
-	if word, rest, ok := strings.Cut(s, " "); ok {
-		for i, w := range commandWords {
-			if strings.EqualFold(word, w) {
-				fm.Command, s = FlowModCommand(i), rest
-			}
+	word, rest, _ := strings.Cut(s, " ")
+	for i, w := range commandWords {
+		if strings.EqualFold(word, w) {
+			fm.Command, s = FlowModCommand(i), rest
 		}
+	}
+	if fm.Command == Delete || fm.Command == DeleteStrict {
+		fm.TableID = TableAll // as ovs-ofctl del-flows: every table unless table= says
 	}
 	matchPart, actionPart, hasActions := cutActions(s)
 	var p matchParser
