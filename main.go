@@ -22,7 +22,7 @@ type command struct {
 
 var commands = []command{
 	{name: "controller", summary: "run the OpenFlow controller role", run: runController},
-	{name: "switch", summary: "run the OpenFlow switch role", issue: 4},
+	{name: "switch", summary: "run the OpenFlow switch role", run: runSwitch},
 	{name: "image", summary: "build the VM image and the scratch OCI image", issue: 5},
 	{name: "vm", summary: "boot an ofbox VM under QEMU", issue: 5},
 	{name: "sim", summary: "run an in-process network of switches, hosts and a controller", issue: 6},

@@ -40,6 +40,21 @@ func TestPacketInBuffering(t *testing.T) {
 	}
 }
 
+// TestPacketInTableMissEntry: a packet-in from the table-miss entry
+// (priority 0, matching everything) has reason no_match, as OpenFlow 1.3
+// says and as controllers such as ovs-testcontroller require.
+func TestPacketInTableMissEntry(t *testing.T) {
+	h := newHarness(t, 1)
+	h.add("priority=0,actions=CONTROLLER:65535")
+	h.add("priority=1,tcp,actions=CONTROLLER:65535")
+	h.send(1, tcp4(1, 2))
+	h.send(1, udp4(1, 2))
+	pins := h.packetIns()
+	if len(pins) != 2 || pins[0].Reason != flow.ReasonAction || pins[1].Reason != flow.ReasonNoMatch {
+		t.Errorf("packet-ins = %v; want reason action (tcp flow), then no_match (table-miss entry)", pins)
+	}
+}
+
 func TestPacketInNoBuffer(t *testing.T) {
 	h := newHarness(t, 1)
 	h.add("actions=CONTROLLER:65535")

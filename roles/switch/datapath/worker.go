@@ -207,10 +207,14 @@ func (w *worker) output(p *packet, port flow.PortNo, maxLen uint16, e *entry) {
 	case flow.PortController:
 		var cookie uint64
 		var table uint8
+		reason := flow.ReasonAction
 		if e != nil {
 			cookie, table = e.cookie, e.table
+			if e.priority == 0 && e.match.Mask == (flow.Key{}) {
+				reason = flow.ReasonNoMatch // the table-miss entry (OpenFlow 1.3 section 5.4)
+			}
 		}
-		w.packetIn(p, flow.ReasonAction, table, cookie, maxLen)
+		w.packetIn(p, reason, table, cookie, maxLen)
 	case flow.PortTable:
 		w.pipeline(p, 0, &trace{}, false)
 	case flow.PortNormal:
