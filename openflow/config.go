@@ -30,6 +30,17 @@ type Config struct {
 	// MaxMultipart bounds the bytes of multipart replies held while their
 	// parts arrive. Default 64 MiB.
 	MaxMultipart int
+	// InlineRead makes Read read and decode in the goroutine that calls
+	// it, which must be the only one, instead of in a reader goroutine
+	// that queues ReadQueue messages ahead: a message Read returns is
+	// decoded only when Read is called, so a codec may reuse storage from
+	// one Read to the next. Writes are then coalesced per read batch:
+	// what is sent after Read returns waits (unless MaxPending bytes
+	// wait, or Flush is called) until a later Read finds no whole frame
+	// buffered and is about to wait for the network, and goes out in one
+	// write. The Read caller must come back to Read promptly: until it
+	// does, the writes of every goroutine wait.
+	InlineRead bool
 }
 
 // Defaults of Config.

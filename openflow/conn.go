@@ -53,11 +53,17 @@ type Conn struct {
 	// The writer's keepalive state; only the writer goroutine uses it.
 	echoAt time.Duration // when the outstanding echo was sent, or -1
 
+	// The inline reader's state (Config.InlineRead); only the goroutine
+	// that calls Read uses it.
+	ra      reassembler
+	inBatch bool // corked: frames are still buffered
+
 	mu      sync.Mutex
 	cond    sync.Cond // room in pending, bytes written, or the end
 	state   int
 	pending []byte // frames waiting for the writer
 	spare   []byte // the writer's last batch, for reuse
+	corked  bool   // hold the writer until the read batch is done
 	queued  uint64 // bytes ever queued
 	written uint64 // bytes ever written
 	xid     uint32 // last xid allocated
@@ -93,6 +99,7 @@ func NewConn(nc net.Conn, cfg Config) *Conn {
 		wake:    make(chan struct{}, 1),
 		ready:   make(chan struct{}),
 		echoAt:  -1,
+		ra:      reassembler{max: cfg.MaxMultipart},
 	}
 	c.cond.L = &c.mu
 	return c
@@ -190,8 +197,10 @@ func (c *Conn) handshake(ctx context.Context) (Version, error) {
 		return 0, c.err
 	}
 	c.state = stateReady
-	c.wg.Add(1)
-	go c.readLoop(v)
+	if !c.cfg.InlineRead {
+		c.wg.Add(1)
+		go c.readLoop(v)
+	}
 	c.mu.Unlock()
 	close(c.ready)
 	return v, nil

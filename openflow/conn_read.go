@@ -25,6 +25,9 @@ func (c *Conn) Read() (Header, Message, error) {
 		return Header{}, nil, fmt.Errorf("openflow: read: %w", net.ErrClosed)
 	default:
 	}
+	if c.cfg.InlineRead {
+		return c.readInline()
+	}
 	select {
 	case it, ok := <-c.in:
 		if !ok {
@@ -123,11 +126,15 @@ func (c *Conn) decode(h Header, body []byte) (Message, error) {
 		return &Unknown{Ver: h.Version, Type: h.Type, Body: append([]byte(nil), body...)}, nil
 	}
 	m, err := c.codec.Decode(h, body)
-	var de *DecodeError
 	switch {
-	case err != nil && !errors.As(err, &de):
-		err = &DecodeError{Version: h.Version, Type: h.Type, Offset: HeaderLen, Err: err}
-	case err == nil && m == nil:
+	case err != nil:
+		// Only here: de escapes, and would cost every message an
+		// allocation.
+		var de *DecodeError
+		if !errors.As(err, &de) {
+			err = &DecodeError{Version: h.Version, Type: h.Type, Offset: HeaderLen, Err: err}
+		}
+	case m == nil:
 		err = &DecodeError{Version: h.Version, Type: h.Type, Offset: HeaderLen, Err: errors.New("codec returned no message")}
 	}
 	return m, err

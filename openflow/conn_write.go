@@ -39,6 +39,7 @@ func (c *Conn) send(m Message, xid uint32, alloc bool) (uint32, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for c.err == nil && len(c.pending) >= c.cfg.MaxPending {
+		c.wakeLocked() // even while corked: the batch cannot end
 		c.cond.Wait()
 	}
 	if c.err != nil {
@@ -83,6 +84,13 @@ func (c *Conn) appendLocked(v Version, xid uint32, m Message) error {
 // writer. c.mu must be held.
 func (c *Conn) queueLocked(n int) {
 	c.queued += uint64(n)
+	if !c.corked {
+		c.wakeLocked()
+	}
+}
+
+// wakeLocked wakes the writer. c.mu must be held.
+func (c *Conn) wakeLocked() {
 	select {
 	case c.wake <- struct{}{}:
 	default:
@@ -127,6 +135,9 @@ func (c *Conn) Flush(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	target := c.queued
+	if c.written < target {
+		c.wakeLocked() // even while corked
+	}
 	stop := context.AfterFunc(ctx, func() {
 		c.mu.Lock()
 		c.cond.Broadcast()

@@ -13,6 +13,7 @@ func (c *Conn) keepalive(t *time.Timer) bool {
 	last := time.Duration(c.lastRecv.Load())
 	if c.stalled.Load() {
 		last = now // we are the slow side, not the peer
+		c.lastRecv.Store(int64(now))
 	}
 	if c.echoAt >= 0 {
 		if last < c.echoAt {

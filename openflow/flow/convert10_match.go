@@ -2,6 +2,7 @@ package flow
 
 import (
 	"fmt"
+	"math/bits"
 	"net/netip"
 
 	"github.com/ofbox/ofbox/openflow"
@@ -39,10 +40,8 @@ func match10(m *Match) (of10.Match, error) {
 		return netip.AddrFrom4(a), n, nil
 	}
 	k := &m.Key
-	for f := range NumFields {
-		if !m.Has(f) {
-			continue
-		}
+	for bs := nonZero(&m.Mask); bs != 0; bs &= bs - 1 { // the fields m.Has
+		f := Field(bits.TrailingZeros64(bs))
 		var err error
 		switch f {
 		case InPort:

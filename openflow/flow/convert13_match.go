@@ -27,6 +27,16 @@ func packetMatchFrom13(w *of13.Match) (Match, error) { return matchFrom13x(w, tr
 
 func matchFrom13x(w *of13.Match, skipOthers bool) (Match, error) {
 	var m Match
+	if err := matchFrom13Into(&m, w, skipOthers); err != nil {
+		return Match{}, err
+	}
+	return m, nil
+}
+
+// matchFrom13Into is matchFrom13x into *m, which it overwrites; on error
+// m holds a part of the match.
+func matchFrom13Into(m *Match, w *of13.Match, skipOthers bool) error {
+	*m = Match{}
 	var seen [NumFields]bool
 	for _, o := range w.Fields {
 		f := Field(o.Field)
@@ -34,24 +44,24 @@ func matchFrom13x(w *of13.Match, skipOthers bool) (Match, error) {
 			if skipOthers {
 				continue
 			}
-			return Match{}, fmt.Errorf("oxm %s: %w", o.Name(), ErrBadField)
+			return fmt.Errorf("oxm %s: %w", o.Name(), ErrBadField)
 		}
 		if seen[f] {
-			return Match{}, &MatchError{Field: f, Err: ErrDupField}
+			return &MatchError{Field: f, Err: ErrDupField}
 		}
 		seen[f] = true
 		if o.Mask != nil && len(o.Mask) == len(o.Value) {
 			for i := range o.Value {
 				if o.Value[i]&^o.Mask[i] != 0 {
-					return Match{}, &MatchError{Field: f, Err: ErrBadWildcards}
+					return &MatchError{Field: f, Err: ErrBadWildcards}
 				}
 			}
 		}
 		if err := m.Set(f, o.Value, o.Mask); err != nil {
-			return Match{}, err
+			return err
 		}
 	}
-	return m, nil
+	return nil
 }
 
 // setField13 converts a model set_field to the OF1.3 action.

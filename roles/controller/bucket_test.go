@@ -33,3 +33,29 @@ func TestBucket(t *testing.T) {
 		}
 	}
 }
+
+// TestBucketTake checks that take spends the burst without the clock and
+// refills from it once the burst is spent.
+func TestBucketTake(t *testing.T) {
+	b := newBucket(1e9, 3) // a token a nanosecond: refilled at once
+	for i := range 10 {
+		if !b.take() {
+			t.Fatalf("take() #%d = false; want true at a rate of 1e9/s", i)
+		}
+	}
+	b = newBucket(1e-9, 2) // no refill within the test
+	got := ""
+	for range 4 {
+		if b.take() {
+			got += "y"
+		} else {
+			got += "n"
+		}
+	}
+	if got != "yynn" {
+		t.Errorf("take() sequence = %s; want yynn", got)
+	}
+	if b = newBucket(-1, 0); !b.take() {
+		t.Errorf("take() unlimited = false; want true")
+	}
+}

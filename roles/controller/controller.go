@@ -12,8 +12,6 @@ import (
 
 	"github.com/ofbox/ofbox/openflow"
 	"github.com/ofbox/ofbox/openflow/flow"
-	"github.com/ofbox/ofbox/openflow/of10"
-	"github.com/ofbox/ofbox/openflow/of13"
 )
 
 // Defaults of Config.
@@ -163,6 +161,3 @@ func (c *Controller) Serve(ctx context.Context, l net.Listener) error {
 		}()
 	}
 }
-
-// codecs are the codecs every session decodes with.
-var codecs = []openflow.Codec{of10.Codec, of13.Codec}

@@ -109,9 +109,11 @@ func (dp *Datapath) nextXid() uint32 {
 }
 
 // Send encodes m for the datapath's version and queues it. It waits while
-// Config.OutputBytes are queued for the switch.
+// Config.OutputBytes are queued for the switch. m is encoded before Send
+// returns, straight into the output queue (see flow.Wire): a FlowMod or
+// PacketOut that outputs to ports is sent without allocating.
 func (dp *Datapath) Send(m flow.Message) error {
-	w, err := m.Encode(dp.version)
+	w, err := flow.Wire(dp.version, m)
 	if err != nil {
 		return fmt.Errorf("controller: send to %s: %w", dp, err)
 	}

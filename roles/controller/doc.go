@@ -17,6 +17,10 @@
 // so per-datapath app state (see Slot) needs no locks. A handler must not
 // wait for a reply of its own datapath (Request, Barrier): the reply is read
 // by the goroutine the handler is blocking; start a goroutine for that.
+// That goroutine also reads the switch's messages, answers its echo
+// requests and, when it has handled every message of a read batch, lets
+// out in one write what the handlers sent: handlers should return
+// promptly.
 //
 // A datapath handle sends version-neutral messages of openflow/flow
 // (encoded for the version the switch speaks) or raw wire messages, and

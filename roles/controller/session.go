@@ -37,9 +37,13 @@ type inbound struct {
 // connection ends, with the reason (nil when ctx ended it). nc is closed.
 func (c *Controller) ServeConn(ctx context.Context, nc net.Conn) error {
 	remote := nc.RemoteAddr().String()
+	cd := newSessionCodecs(newBucket(c.cfg.PacketInRate, c.cfg.PacketInBurst))
+	// The session reads inline: handlers run on the goroutine that reads,
+	// messages are decoded only when dispatched (so packet-ins reuse one
+	// value), and the replies to a read batch go out in one write.
 	conn := openflow.NewConn(writeTimeoutConn{nc, c.cfg.WriteTimeout}, openflow.Config{
-		Versions: c.cfg.Versions, Codecs: codecs, EchoInterval: c.cfg.EchoInterval,
-		HandshakeTimeout: c.cfg.SetupTimeout, MaxPending: c.cfg.OutputBytes,
+		Versions: c.cfg.Versions, Codecs: cd.list(), EchoInterval: c.cfg.EchoInterval,
+		HandshakeTimeout: c.cfg.SetupTimeout, MaxPending: c.cfg.OutputBytes, InlineRead: true,
 	})
 	defer conn.Close()
 	dp, early, err := c.setup(ctx, conn)
@@ -63,7 +67,7 @@ func (c *Controller) ServeConn(ctx context.Context, nc net.Conn) error {
 		conn.Close()
 	}
 	c.join(dp)
-	err = c.run(dp, early)
+	err = c.run(dp, early, cd)
 	if r := reason.Load(); r != nil {
 		err = *r
 	}
