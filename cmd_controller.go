@@ -56,8 +56,9 @@ func controllerMain(ctx context.Context, args []string, stdout, stderr io.Writer
 	appName := fs.String("app", "l2learning", "the app to run: "+controllerAppNames)
 	ofs := fs.String("of", "1.3,1.0", "OpenFlow versions to offer, comma separated: 1.3, 1.0")
 	logLevel := fs.String("log", "info", "log level: debug, info, warn, error")
+	rate := fs.Float64("packet-in-rate", controller.DefaultPacketInRate, "packet-ins per second one switch may bring to the app; excess is counted and dropped (0: no limit)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ofbox controller [--listen tcp:127.0.0.1:6653 ...] [--app l2learning|hub] [--of 1.3,1.0] [--log info]")
+		fmt.Fprintln(stderr, "usage: ofbox controller [--listen tcp:127.0.0.1:6653 ...] [--app l2learning|hub] [--of 1.3,1.0] [--packet-in-rate 100000] [--log info]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -85,6 +86,13 @@ func controllerMain(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "ofbox controller: --log %q: want one of debug, info, warn, error\n", *logLevel)
 		return 2
 	}
+	if *rate < 0 {
+		fmt.Fprintf(stderr, "ofbox controller: --packet-in-rate %v: want a number of packet-ins per second, or 0 for no limit\n", *rate)
+		return 2
+	}
+	if *rate == 0 {
+		*rate = -1 // controller.Config: negative disables the limit
+	}
 	if len(listens) == 0 {
 		listens = listenFlag{"tcp:127.0.0.1:6653"}
 	}
@@ -103,7 +111,7 @@ func controllerMain(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 		ls = append(ls, l)
 	}
-	c := controller.New(controller.Config{Versions: versions, Logger: log})
+	c := controller.New(controller.Config{Versions: versions, Logger: log, PacketInRate: *rate})
 	c.Use(newApp())
 	var addrs []string
 	for _, l := range ls {

@@ -43,6 +43,8 @@ func TestControllerBadFlags(t *testing.T) {
 		{[]string{"--app", "router"}, `--app "router": want one of l2learning, hub`},
 		{[]string{"--of", "1.4"}, `--of "1.4": unknown version "1.4"; want 1.3, 1.0 or both`},
 		{[]string{"--log", "loud"}, `--log "loud": want one of debug, info, warn, error`},
+		{[]string{"--packet-in-rate", "-5"}, `--packet-in-rate -5: want a number of packet-ins per second, or 0 for no limit`},
+		{[]string{"--packet-in-rate", "fast"}, `invalid value "fast" for flag -packet-in-rate`},
 		{[]string{"--listen", "udp:1.2.3.4:5"}, `want tcp:HOST:PORT, tcp::PORT or ptcp:PORT[:HOST]`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
