@@ -14,6 +14,10 @@
 # answer everything with packet-outs, --hub would not learn.) Console
 # logging is cut to warnings for both.
 #
+# ofbox runs with --packet-in-rate $RATE (default 0: no limit), like for like
+# with ovs-testcontroller, which has none; RATE=100000 measures ofbox's
+# default per-switch limit instead (16 switches then cap at 1.6M/s).
+#
 # Environment: SWITCHES (16), MACS (1000), DURATION (10s), WARMUP (1s),
 # VERSIONS ("1.0 1.3"), MODES ("throughput latency"), BIN (bin/ofbox),
 # BUILD (1; 0 uses an existing $BIN).
@@ -22,6 +26,7 @@ cd "$(dirname "$0")/.."
 
 SWITCHES=${SWITCHES:-16}
 MACS=${MACS:-1000}
+RATE=${RATE:-0}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-1s}
 VERSIONS=${VERSIONS:-1.0 1.3}
@@ -107,7 +112,7 @@ measure() {
   log="$out/controller-$impl-$v-$mode"
   case $impl in
     ofbox)
-      "$BIN" controller --listen "tcp:127.0.0.1:$port" --app l2learning --of "$v" >"$log.server.log" 2>&1 &
+      "$BIN" controller --listen "tcp:127.0.0.1:$port" --app l2learning --of "$v" --packet-in-rate "$RATE" >"$log.server.log" 2>&1 &
       ;;
     ovs-testcontroller)
       ovs-testcontroller -O "OpenFlow${v/./}" -vconsole:warn --unixctl="$tmp/tc-$port.ctl" \
@@ -144,7 +149,7 @@ if ! command -v ovs-testcontroller >/dev/null; then
   echo "controller.sh: ovs-testcontroller not installed (Debian openvswitch-testcontroller): its rows are missing" >&2
 fi
 
-echo "# controller: $SWITCHES switches, $MACS macs, $DURATION (+$WARMUP warm-up) per row; $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
+echo "# controller: $SWITCHES switches, $MACS macs, $DURATION (+$WARMUP warm-up) per row; ofbox --packet-in-rate $RATE; $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
 printf '| %-8s | %-10s | %-22s | %-30s | %-24s |\n' OpenFlow mode "ofbox responses/s" "ovs-testcontroller responses/s" "ofbox/ovs-testcontroller"
 printf '| %-8s | %-10s | %-22s | %-30s | %-24s |\n' --- --- --- --- ---
 for v in $VERSIONS; do
