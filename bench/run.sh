@@ -21,3 +21,12 @@ echo "raw figures: $out/codec.txt (summarise with: go run golang.org/x/perf/cmd/
 # The controller: ofbox vs ovs-testcontroller, same run, same load.
 echo
 bench/controller.sh | tee "$out/controller.txt"
+
+# The switch: ofbox vs Open vSwitch userspace vs a Linux bridge, same run,
+# same namespaces (root; trafgen from Debian's netsniff-ng).
+echo
+bench/switch.sh | tee "$out/switch.txt"
+
+# Classifier lookup cost against table size (the cached path must stay flat).
+echo
+go test -run '^$' -bench 'Lookup' -benchmem ./roles/switch/datapath | tee "$out/lookup.txt"
