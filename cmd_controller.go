@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os/signal"
 	"strconv"
@@ -36,22 +35,10 @@ func runController(args []string, stdout, stderr io.Writer) int {
 	return controllerMain(ctx, args, stdout, stderr)
 }
 
-// listenFlag collects repeated --listen values.
-type listenFlag []string
-
-func (l *listenFlag) String() string { return strings.Join(*l, ",") }
-func (l *listenFlag) Set(s string) error {
-	if _, err := parseListen(s); err != nil {
-		return err
-	}
-	*l = append(*l, s)
-	return nil
-}
-
 func controllerMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ofbox controller", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var listens listenFlag
+	listens := specList{parse: parseListen}
 	fs.Var(&listens, "listen", "where switches connect: tcp:HOST:PORT, tcp::PORT or ptcp:PORT[:HOST] (repeatable; default tcp:127.0.0.1:6653)")
 	appName := fs.String("app", "l2learning", "the app to run: "+controllerAppNames)
 	ofs := fs.String("of", "1.3,1.0", "OpenFlow versions to offer, comma separated: 1.3, 1.0")
@@ -81,9 +68,9 @@ func controllerMain(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "ofbox controller: --of %q: %v\n", *ofs, err)
 		return 2
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(stderr, "ofbox controller: --log %q: want one of debug, info, warn, error\n", *logLevel)
+	log, err := newLogger(*logLevel, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ofbox controller: --log %q: %v\n", *logLevel, err)
 		return 2
 	}
 	if *rate < 0 {
@@ -93,13 +80,12 @@ func controllerMain(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *rate == 0 {
 		*rate = -1 // controller.Config: negative disables the limit
 	}
-	if len(listens) == 0 {
-		listens = listenFlag{"tcp:127.0.0.1:6653"}
+	if len(listens.vals) == 0 {
+		listens.vals = []string{"tcp:127.0.0.1:6653"}
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	var ls []net.Listener
-	for _, spec := range listens {
+	for _, spec := range listens.vals {
 		addr, _ := parseListen(spec)
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
@@ -170,20 +156,4 @@ func parseListen(s string) (string, error) {
 		return bad("bad port")
 	}
 	return net.JoinHostPort(host, port), nil
-}
-
-// parseVersions parses a comma-separated list of OpenFlow versions.
-func parseVersions(s string) ([]openflow.Version, error) {
-	var vs []openflow.Version
-	for _, f := range strings.Split(s, ",") {
-		switch strings.ToLower(strings.TrimSpace(f)) {
-		case "1.0", "openflow10", "of10":
-			vs = append(vs, openflow.Version10)
-		case "1.3", "openflow13", "of13":
-			vs = append(vs, openflow.Version13)
-		default:
-			return nil, fmt.Errorf("unknown version %q; want 1.3, 1.0 or both", f)
-		}
-	}
-	return vs, nil
 }

@@ -29,24 +29,6 @@ func runSwitch(args []string, stdout, stderr io.Writer) int {
 	return switchMain(ctx, args, stdout, stderr)
 }
 
-// specList collects repeated (or comma-separated) flag values, checked by
-// parse.
-type specList struct {
-	vals  []string
-	parse func(string) (string, error)
-}
-
-func (l *specList) String() string { return strings.Join(l.vals, ",") }
-func (l *specList) Set(s string) error {
-	for _, f := range strings.Split(s, ",") {
-		if _, err := l.parse(f); err != nil {
-			return err
-		}
-		l.vals = append(l.vals, f)
-	}
-	return nil
-}
-
 // switchPort is one --ports entry.
 type switchPort struct {
 	no   flow.PortNo
@@ -157,11 +139,10 @@ func switchMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err != nil {
 		return bad("of", *ofs, err)
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return bad("log", *logLevel, errors.New("want one of debug, info, warn, error"))
+	log, err := newLogger(*logLevel, stderr)
+	if err != nil {
+		return bad("log", *logLevel, err)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	var targets []string
 	for _, c := range controllers.vals {
