@@ -324,31 +324,15 @@ func ActionsLen(as []Action) int {
 // own their memory. An action type OpenFlow 1.3 does not define is an
 // error (ErrUnknownAction) naming the type.
 func DecodeActions(b []byte) ([]Action, error) {
-	as := make([]Action, 0, min(len(b)/8, 32))
-	for off := 0; off < len(b); {
-		a, n, err := decodeAction(b[off:])
-		if err != nil {
-			return nil, fmt.Errorf("action at offset %d: %w", off, err)
-		}
-		as = append(as, a)
-		off += n
-	}
-	return as, nil
+	return decodeTLVs(b, "action", min(len(b)/8, 32), decodeAction)
 }
 
 // decodeAction decodes the action at the start of b and returns the bytes
 // it takes.
 func decodeAction(b []byte) (Action, int, error) {
-	if len(b) < 8 {
-		return nil, 0, fmt.Errorf("%w: %d bytes left for an 8-byte action header", openflow.ErrTruncated, len(b))
-	}
-	t := ActionType(binary.BigEndian.Uint16(b))
-	n := int(binary.BigEndian.Uint16(b[2:]))
-	if n < 8 || n%8 != 0 {
-		return nil, 0, fmt.Errorf("%s: %w: length %d is not a positive multiple of 8", t, openflow.ErrBadLength, n)
-	}
-	if n > len(b) {
-		return nil, 0, fmt.Errorf("%s: %w: length %d, %d bytes left", t, openflow.ErrTruncated, n, len(b))
+	t, n, err := tlvHeader[ActionType](b, "action")
+	if err != nil {
+		return nil, 0, err
 	}
 	p := b[:n]
 	want := 8

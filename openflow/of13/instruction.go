@@ -176,29 +176,13 @@ func AppendInstructions(b []byte, is []Instruction) ([]byte, error) {
 // The instructions own their memory. An instruction type OpenFlow 1.3 does
 // not define is an error (ErrUnknownInstruction) naming the type.
 func DecodeInstructions(b []byte) ([]Instruction, error) {
-	is := make([]Instruction, 0, 2)
-	for off := 0; off < len(b); {
-		i, n, err := decodeInstruction(b[off:])
-		if err != nil {
-			return nil, fmt.Errorf("instruction at offset %d: %w", off, err)
-		}
-		is = append(is, i)
-		off += n
-	}
-	return is, nil
+	return decodeTLVs(b, "instruction", 2, decodeInstruction)
 }
 
 func decodeInstruction(b []byte) (Instruction, int, error) {
-	if len(b) < 8 {
-		return nil, 0, fmt.Errorf("%w: %d bytes left for an 8-byte instruction header", openflow.ErrTruncated, len(b))
-	}
-	t := InstructionType(binary.BigEndian.Uint16(b))
-	n := int(binary.BigEndian.Uint16(b[2:]))
-	if n < 8 || n%8 != 0 {
-		return nil, 0, fmt.Errorf("%s: %w: length %d is not a positive multiple of 8", t, openflow.ErrBadLength, n)
-	}
-	if n > len(b) {
-		return nil, 0, fmt.Errorf("%s: %w: length %d, %d bytes left", t, openflow.ErrTruncated, n, len(b))
+	t, n, err := tlvHeader[InstructionType](b, "instruction")
+	if err != nil {
+		return nil, 0, err
 	}
 	p := b[:n]
 	want := 8
