@@ -125,10 +125,8 @@ func TestIntegrationOvsOfctl(t *testing.T) {
 					t.Errorf("ovs-ofctl %s: no %q in\n%s", c.cmd, c.want, out)
 				}
 			}
-			if tc.name == "OpenFlow13" {
-				if out := ofctl("dump-ports-desc"); !strings.Contains(out, h[0].Port) {
-					t.Errorf("dump-ports-desc: no %s in\n%s", h[0].Port, out)
-				}
+			if out := ofctl("dump-ports-desc"); !strings.Contains(out, " 1("+h[0].Port+")") || !strings.Contains(out, " 2("+h[1].Port+")") {
+				t.Errorf("dump-ports-desc: no 1(%s) and 2(%s) in\n%s", h[0].Port, h[1].Port, out)
 			}
 			pctx, pcancel := context.WithTimeout(ctx, 2*time.Second)
 			err := testnet.Ping(pctx, h[0].NS, h[1].IP, 0)
@@ -215,7 +213,8 @@ func TestIntegrationTestcontroller(t *testing.T) {
 // TestIntegrationFailModes: in fail-secure mode the flows ovs-testcontroller
 // installed keep forwarding after it is killed and are still there when it
 // returns; in fail-standalone mode the switch forwards by learning while no
-// controller answers, and under OpenFlow again once one connects.
+// controller answers, under OpenFlow once one connects, and keeps that
+// controller's flows through its death and return.
 func TestIntegrationFailModes(t *testing.T) {
 	testnet.RequireRoot(t)
 	testnet.RequireTools(t, "ovs-testcontroller", "ovs-ofctl", "ping", "ethtool")
@@ -252,19 +251,45 @@ func TestIntegrationFailModes(t *testing.T) {
 		sw := testnet.NewNS(t, "sw")
 		h := testnet.Hosts(t, sw, 2, false)
 		p := testnet.Start(t, sw, ofboxbin.Path(t), "switch", "--ports", h[0].Port+","+h[1].Port,
-			"--controller", "tcp:127.0.0.1:6653", "--fail-mode", "standalone")
+			"--controller", "tcp:127.0.0.1:6653", "--listen", "ptcp:6634:127.0.0.1", "--fail-mode", "standalone")
 		if err := p.WaitOutput(ctx, "ofbox switch: ready"); err != nil {
 			t.Fatal(err)
 		}
 		if err := testnet.Ping(ctx, h[0].NS, h[1].IP, 3); err != nil {
 			t.Fatalf("fail-standalone without a controller: %v", err)
 		}
-		testnet.StartTestController(t, sw, "ptcp:6653:127.0.0.1", "OpenFlow13")
+		ctl := testnet.StartTestController(t, sw, "ptcp:6653:127.0.0.1", "OpenFlow13")
 		if err := p.WaitOutput(ctx, "connection up"); err != nil {
 			t.Fatal(err)
 		}
 		if err := testnet.Ping(ctx, h[0].NS, h[1].IP, 3); err != nil {
 			t.Fatalf("fail-standalone once the controller connected: %v", err)
+		}
+		learned := "dl_dst=" + h[1].MAC.String()
+		flows := func() string {
+			t.Helper()
+			out, err := sw.Exec(ctx, "ovs-ofctl", "-O", "OpenFlow13", "dump-flows", "tcp:127.0.0.1:6634")
+			if err != nil {
+				t.Fatalf("dump-flows: %v\n%s", err, out)
+			}
+			return out
+		}
+		if out := flows(); !strings.Contains(out, learned) {
+			t.Fatalf("the controller's flows are not installed:\n%s", out)
+		}
+		ctl.Kill()
+		if err := testnet.Ping(ctx, h[0].NS, h[1].IP, 3); err != nil {
+			t.Fatalf("fail-standalone after the controller died: %v", err)
+		}
+		testnet.StartTestController(t, sw, "ptcp:6653:127.0.0.1", "OpenFlow13")
+		if err := waitCount(ctx, p, "connection up", 2); err != nil {
+			t.Fatal(err)
+		}
+		if out := flows(); !strings.Contains(out, learned) {
+			t.Errorf("after reconnecting: the controller's flows are lost:\n%s", out)
+		}
+		if err := testnet.Ping(ctx, h[0].NS, h[1].IP, 3); err != nil {
+			t.Fatalf("fail-standalone after the controller returned: %v", err)
 		}
 	})
 }

@@ -170,17 +170,15 @@ func (r *PortStatsReply) Encode(v openflow.Version) (openflow.Message, error) {
 }
 
 // Encode converts the PortDescRequest to the wire message of version v; see Message.
+// OpenFlow 1.0 has it as Open vSwitch's OFPST_PORT_DESC extension.
 func (r *PortDescRequest) Encode(v openflow.Version) (openflow.Message, error) {
-	return encodeBy(v, "port desc request", func() (openflow.Message, error) {
-		return nil, unsupported(v, "a port description request (use the features reply)")
-	}, func() (openflow.Message, error) { return &of13.PortDescRequest{}, nil })
+	return encodeBy(v, "port desc request", func() (openflow.Message, error) { return &of10.PortDescStatsRequest{}, nil },
+		func() (openflow.Message, error) { return &of13.PortDescRequest{}, nil })
 }
 
 // Encode converts the PortDescReply to the wire message of version v; see Message.
 func (r *PortDescReply) Encode(v openflow.Version) (openflow.Message, error) {
-	return encodeBy(v, "port desc reply", func() (openflow.Message, error) {
-		return nil, unsupported(v, "a port description reply (use the features reply)")
-	}, r.encode13)
+	return encodeBy(v, "port desc reply", r.encode10, r.encode13)
 }
 
 // Encode converts the BarrierRequest to the wire message of version v; see Message.

@@ -169,6 +169,18 @@ func (s *PortStatus) encode10() (openflow.Message, error) {
 	return &of10.PortStatus{Reason: of10.PortReason(s.Reason), Port: p}, nil
 }
 
+func (r *PortDescReply) encode10() (openflow.Message, error) {
+	w := &of10.PortDescStatsReply{}
+	for i := range r.Ports {
+		p, err := port10Desc(&r.Ports[i])
+		if err != nil {
+			return nil, err
+		}
+		w.Ports = append(w.Ports, p)
+	}
+	return w, nil
+}
+
 // PortsFrom10 converts the ports of an OpenFlow 1.0 features reply, which
 // is where OpenFlow 1.0 lists them.
 func PortsFrom10(ps []of10.Port) []PortDesc {
@@ -316,6 +328,10 @@ func decode10(m openflow.Message) (Message, error) {
 				TxErrors: p.TxErrors, RxFrameErr: p.RxFrameErr, RxOverErr: p.RxOverErr, RxCRCErr: p.RxCRCErr, Collisions: p.Collisions})
 		}
 		return r, nil
+	case *of10.PortDescStatsRequest:
+		return &PortDescRequest{}, nil
+	case *of10.PortDescStatsReply:
+		return &PortDescReply{Ports: PortsFrom10(w.Ports)}, nil
 	case *of10.BarrierRequest:
 		return &BarrierRequest{}, nil
 	case *of10.BarrierReply:

@@ -185,7 +185,7 @@ func TestGoldenCoverage(t *testing.T) {
 			t.Errorf("no vector of type %s", typ)
 		}
 	}
-	for _, st := range []StatsType{StatsDesc, StatsFlow, StatsAggregate, StatsTable, StatsPort, StatsQueue, StatsVendor} {
+	for _, st := range []StatsType{StatsDesc, StatsFlow, StatsAggregate, StatsTable, StatsPort, StatsQueue, StatsPortDesc, StatsVendor} {
 		for _, dir := range []Type{TypeStatsRequest, TypeStatsReply} {
 			if !stats[fmt.Sprintf("%s/%d", st, dir)] {
 				t.Errorf("no vector of %s in a %s", st, dir)

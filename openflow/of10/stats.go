@@ -29,7 +29,10 @@ func (t StatsType) String() string {
 	if int(t) < len(statsNames) {
 		return "OFPST_" + statsNames[t]
 	}
-	if t == StatsVendor {
+	switch t {
+	case StatsPortDesc:
+		return "OFPST_PORT_DESC"
+	case StatsVendor:
 		return "OFPST_VENDOR"
 	}
 	return "OFPST_" + strconv.Itoa(int(t))
@@ -119,6 +122,8 @@ func decodeStatsRequest(body []byte) (StatsMessage, error) {
 		m, err = decodePortStatsRequest(f, p)
 	case StatsQueue:
 		m, err = decodeQueueStatsRequest(f, p)
+	case StatsPortDesc:
+		m, err = &PortDescStatsRequest{Flags: f}, wantLen(p, 0)
 	case StatsVendor:
 		m, err = decodeVendorStatsRequest(f, p)
 	default:
@@ -154,6 +159,8 @@ func decodeStatsReply(body []byte) (StatsMessage, error) {
 		m, err = decodePortStatsReply(f, p)
 	case StatsQueue:
 		m, err = decodeQueueStatsReply(f, p)
+	case StatsPortDesc:
+		m, err = decodePortDescStatsReply(f, p)
 	case StatsVendor:
 		m, err = decodeVendorStatsReply(f, p)
 	default:

@@ -65,6 +65,7 @@ func TestStrings(t *testing.T) {
 		{PortReason(3), "reason_3"},
 		{StatsFlow, "OFPST_FLOW"},
 		{StatsVendor, "OFPST_VENDOR"},
+		{StatsPortDesc, "OFPST_PORT_DESC"},
 		{StatsType(9), "OFPST_9"},
 		{StatsFlags(0), "0"},
 		{StatsReplyMore, "more"},

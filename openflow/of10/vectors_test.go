@@ -130,6 +130,11 @@ var vectors = []vector{
 	{"stats_queue_reply", "OFPST_QUEUE reply", 25, &QueueStatsReply{Stats: []QueueStats{
 		{PortNo: 1, QueueID: 7, TxBytes: 1000, TxPackets: 10, TxErrors: 1},
 	}}},
+	{"stats_port_desc_request", "OFPST_PORT_DESC request", 27, &PortDescStatsRequest{}},
+	{"stats_port_desc_reply", "OFPST_PORT_DESC reply", 27, &PortDescStatsReply{Ports: []Port{
+		{PortNo: 1, HWAddr: [6]byte{2, 0, 0, 0, 0, 1}, Name: "veth1", State: PortStateSTPForward, Curr: 1 << 6, Advertised: 1 << 6},
+		{PortNo: 2, HWAddr: [6]byte{2, 0, 0, 0, 0, 2}, Name: "veth2", Config: 1, State: PortStateLinkDown},
+	}}},
 	// Nicira NXST_FLOW request: subtype 0, pad, out_port NONE, match_len 0, table 0xff.
 	{"stats_vendor_request", "NXST_FLOW request", 26, &VendorStatsRequest{Vendor: 0x2320,
 		Data: []byte{0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0xff, 0, 0, 0}}},

@@ -216,6 +216,9 @@ func TestStats10(t *testing.T) {
 			t.Errorf("%T: reply %v; want stats", req, got)
 		}
 	}
+	if got, ok := c.request(&of10.PortDescStatsRequest{}).(*of10.PortDescStatsReply); !ok || len(got.Ports) != 2 || got.Ports[0].Name != "s1" {
+		t.Errorf("1.0 port desc = %v; want ports s1 and s2", got)
+	}
 }
 
 // TestErrors: refused requests come back as OFPT_ERROR of the
@@ -420,5 +423,56 @@ func TestFlowModBurst(t *testing.T) {
 	agg := c.request(&of13.AggregateStatsRequest{TableID: 0xff, OutPort: of13.PortNo(flow.PortAny), OutGroup: flow.GroupAny})
 	if a, ok := agg.(*of13.AggregateStatsReply); !ok || a.FlowCount != n {
 		t.Errorf("aggregate = %v; want %d flows", agg, n)
+	}
+}
+
+// TestPortStatusLifecycle: a port added while the switch runs, its link
+// going down and its removal each reach every controller, OpenFlow 1.3 and
+// 1.0 alike, as ADD, MODIFY (link down) and DELETE port-status messages.
+func TestPortStatusLifecycle(t *testing.T) {
+	r := newRig(t, Config{})
+	cs := []*ctl{dial(t, r.addr, openflow.Version13), dial(t, r.addr, openflow.Version10)}
+	for _, c := range cs {
+		c.barrier() // joined before the events fire
+	}
+	next := func(c *ctl) *flow.PortStatus {
+		t.Helper()
+		for {
+			_, m := c.read()
+			if m == nil {
+				t.Fatalf("%v: connection ended before a port status", c.v)
+			}
+			if ps, err := flow.DecodeAs[*flow.PortStatus](m); err == nil {
+				return ps
+			}
+		}
+	}
+
+	sw, h := datapath.NewMemPipe("s9", "h9", 1500)
+	t.Cleanup(func() { h.Close() })
+	if err := r.sw.AddPort(9, sw); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.sw.SetLinkUp(9, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.sw.RemovePort(9); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.sw.RemovePort(9); err == nil {
+		t.Errorf("RemovePort(9) twice = nil; want an error")
+	}
+	for _, c := range cs {
+		want := []struct {
+			reason flow.PortReason
+			down   bool
+		}{{flow.PortAdd, false}, {flow.PortModify, true}, {flow.PortDelete, true}}
+		for _, w := range want {
+			ps := next(c)
+			if ps.Reason != w.reason || ps.Desc.PortNo != 9 || ps.Desc.Name != "s9" || (ps.Desc.State&flow.LinkDown != 0) != w.down {
+				t.Errorf("%v: port status = %v %d %q state %v; want %v port 9 s9 link down %v",
+					c.v, ps.Reason, ps.Desc.PortNo, ps.Desc.Name, ps.Desc.State, w.reason, w.down)
+			}
+		}
 	}
 }

@@ -62,7 +62,8 @@ func (c *conn) multipart13(h openflow.Header, m openflow.Message) error {
 
 func (c *conn) multipart10(h openflow.Header, m openflow.Message) error {
 	switch m.(type) {
-	case *of10.DescStatsRequest, *of10.FlowStatsRequest, *of10.AggregateStatsRequest, *of10.PortStatsRequest:
+	case *of10.DescStatsRequest, *of10.FlowStatsRequest, *of10.AggregateStatsRequest, *of10.PortStatsRequest,
+		*of10.PortDescStatsRequest:
 		return c.modelStats(h, m)
 	case *of10.TableStatsRequest:
 		var t flow.TableStats

@@ -147,6 +147,19 @@ func (s *Switch) AddPort(no flow.PortNo, dev datapath.Port) error {
 	return nil
 }
 
+// RemovePort stops port no, closes its device and tells the connections.
+// Flows that output to it stay, as in Open vSwitch.
+func (s *Switch) RemovePort(no flow.PortNo) error {
+	d, ok := s.port(no)
+	if err := s.dp.RemovePort(no); err != nil {
+		return fmt.Errorf("remove port %d: %w", no, err)
+	}
+	if ok && s.running.Load() {
+		s.post(&flow.PortStatus{Reason: flow.PortDelete, Desc: d})
+	}
+	return nil
+}
+
 // port describes port no.
 func (s *Switch) port(no flow.PortNo) (flow.PortDesc, bool) {
 	for _, d := range s.dp.Ports() {
