@@ -39,7 +39,11 @@ type Stats struct {
 	// RxDropped counts received frames not handed to the reader: truncated
 	// (the reader's buffer was too small), malformed vnet headers, GSO
 	// frames that could not be segmented.
-	RxDropped         uint64
+	RxDropped uint64
+	// RxKernelDropped counts frames the kernel dropped before the reader
+	// saw them: the receive ring or socket buffer was full
+	// (PACKET_STATISTICS). PacketDevice only.
+	RxKernelDropped   uint64
 	TxFrames, TxBytes uint64
 	// TxDropped counts frames Write could not send (too large, link down,
 	// queue full).
@@ -58,6 +62,7 @@ type counters struct {
 	rxFrames, rxBytes, rxDropped atomic.Uint64
 	txFrames, txBytes, txDropped atomic.Uint64
 	rxCsum                       atomic.Uint64
+	rxKernelDropped              atomic.Uint64
 	rxGSO, rxGSOSegs             atomic.Uint64
 }
 
@@ -65,7 +70,7 @@ func (c *counters) snapshot() Stats {
 	return Stats{
 		RxFrames: c.rxFrames.Load(), RxBytes: c.rxBytes.Load(), RxDropped: c.rxDropped.Load(),
 		TxFrames: c.txFrames.Load(), TxBytes: c.txBytes.Load(), TxDropped: c.txDropped.Load(),
-		RxChecksumCompleted: c.rxCsum.Load(),
-		RxGSOFrames:         c.rxGSO.Load(), RxGSOSegments: c.rxGSOSegs.Load(),
+		RxChecksumCompleted: c.rxCsum.Load(), RxKernelDropped: c.rxKernelDropped.Load(),
+		RxGSOFrames: c.rxGSO.Load(), RxGSOSegments: c.rxGSOSegs.Load(),
 	}
 }

@@ -99,12 +99,25 @@ func inNS(t testing.TB, ns string, fn func()) {
 	}
 }
 
+// packetModes are the two receive paths: the mapped ring (the default)
+// and recvmmsg.
+var packetModes = []struct {
+	name string
+	opts PacketOptions
+}{{"ring", PacketOptions{}}, {"recvmmsg", PacketOptions{NoRing: true}}}
+
 // openIn opens a PacketDevice on iface inside namespace ns.
 func openIn(t testing.TB, ns, iface string) *PacketDevice {
 	t.Helper()
+	return openWith(t, ns, iface, PacketOptions{})
+}
+
+// openWith is openIn with options.
+func openWith(t testing.TB, ns, iface string, opts PacketOptions) *PacketDevice {
+	t.Helper()
 	var d *PacketDevice
 	var err error
-	inNS(t, ns, func() { d, err = OpenPacket(iface, PacketOptions{}) })
+	inNS(t, ns, func() { d, err = OpenPacket(iface, opts) })
 	if err != nil {
 		t.Fatalf("OpenPacket(%s) = %v", iface, err)
 	}

@@ -23,13 +23,21 @@ const packetBatch = 64
 type PacketOptions struct {
 	// NoPromisc leaves the interface's promiscuous mode alone.
 	NoPromisc bool
-	// SocketBuffer sets SO_RCVBUF and SO_SNDBUF (forced when root);
-	// default 4 MiB, room for a few thousand frames in a burst.
+	// SocketBuffer sets SO_RCVBUF and SO_SNDBUF (forced when root) and the
+	// size of the receive ring; default 4 MiB, room for a few thousand
+	// frames in a burst.
 	SocketBuffer int
+	// NoRing receives with recvmmsg instead of a mapped TPACKET_V2 ring
+	// (see packet_ring.go). Without a ring every frame costs the reader's
+	// CPU an skb dequeue, copy and free.
+	NoRing bool
 }
 
 // PacketDevice is an AF_PACKET socket bound to one kernel NIC (veth on a
-// host, virtio-net in a VM) with batched recvmmsg/sendmmsg. It reads with
+// host, virtio-net in a VM). It receives through a TPACKET_V2 ring mapped
+// into the process (packet_ring.go; recvmmsg with PacketOptions.NoRing, and
+// for frames too large for a ring slot) and sends with sendmmsg, bypassing
+// the host's queueing discipline. It reads with
 // PACKET_VNET_HDR: frames the kernel hands over with a partial checksum
 // (veth with TX checksum offload) are completed in software, and large GSO
 // frames (TCP/UDP segmentation offload on the sender) are cut into
@@ -58,7 +66,10 @@ type PacketDevice struct {
 	riov     [2 * packetBatch]unix.Iovec
 	rhdr     [packetBatch][vnetHdrLen]byte
 	rctl     [packetBatch][auxSpace]byte // PACKET_AUXDATA: the VLAN tag the kernel took off
-	rcount   [packetBatch]int            // output frames per received frame
+	rtag     [packetBatch][vlanLen]byte  // that tag, from rctl or the ring slot
+	rtagged  [packetBatch]bool
+	ring     *rxRing          // nil: recvmmsg only
+	rcount   [packetBatch]int // output frames per received frame
 	rgso     [packetBatch]gso
 	risGSO   [packetBatch]bool
 	rvlen    int
@@ -71,6 +82,7 @@ type PacketDevice struct {
 	rn       int
 	rerr     syscall.Errno
 	rfn      func(fd uintptr) bool
+	rfnOnce  func(fd uintptr) bool
 	pend     pending
 
 	// wmu serializes Write: the switch's port readers all forward to every
@@ -91,11 +103,19 @@ func OpenPacket(iface string, opts PacketOptions) (*PacketDevice, error) {
 	if err != nil {
 		return nil, fmt.Errorf("netstack: open packet %s: %w", iface, err)
 	}
-	fd, err := packetSocket(ifi.Index, opts)
+	d := &PacketDevice{name: iface, index: ifi.Index, mtu: ifi.MTU}
+	fd, err := packetSocket(ifi.Index, opts, func(fd int) (err error) {
+		if !opts.NoRing {
+			d.ring, err = setupRing(fd, ifi.MTU, socketBuffer(opts))
+		}
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("netstack: open packet %s: %w", iface, err)
 	}
-	d := &PacketDevice{name: iface, index: ifi.Index, mtu: ifi.MTU}
+	if d.ring != nil {
+		unmapOnCleanup(d)
+	}
 	copy(d.hw[:], ifi.HardwareAddr)
 	d.file = os.NewFile(uintptr(fd), "packet:"+iface)
 	if d.rc, err = d.file.SyscallConn(); err != nil {
@@ -113,14 +133,23 @@ func OpenPacket(iface string, opts PacketOptions) (*PacketDevice, error) {
 		d.wmsgs[i].Hdr.Iov = &d.wiov[2*i]
 		d.wmsgs[i].Hdr.SetIovlen(2)
 	}
-	d.rfn, d.wfn = d.recv, d.send
+	d.rfn, d.rfnOnce, d.wfn = d.recv, d.recvOnce, d.send
 	d.pend.slotSize = d.mtu + ethOverhead
 	return d, nil
 }
 
+// socketBuffer is the socket buffer and ring size opts ask for.
+func socketBuffer(opts PacketOptions) int {
+	if opts.SocketBuffer > 0 {
+		return opts.SocketBuffer
+	}
+	return 4 << 20
+}
+
 // packetSocket opens and binds the socket: non-blocking, vnet headers, own
-// transmissions ignored, promiscuous.
-func packetSocket(index int, opts PacketOptions) (int, error) {
+// transmissions ignored, queue disciplines bypassed, promiscuous. beforeBind
+// sets up what must precede the bind (the receive ring).
+func packetSocket(index int, opts PacketOptions, beforeBind func(fd int) error) (int, error) {
 	// Protocol 0 until bind, so no frame of another interface is queued.
 	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -139,14 +168,19 @@ func packetSocket(index int, opts PacketOptions) (int, error) {
 	if err := unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_IGNORE_OUTGOING, 1); err != nil {
 		return fail("set PACKET_IGNORE_OUTGOING", err)
 	}
-	size := opts.SocketBuffer
-	if size <= 0 {
-		size = 4 << 20
+	// Frames go straight to the driver: a switch port has no use for the
+	// host's queueing discipline, and skipping it saves a lock per frame.
+	if err := unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_QDISC_BYPASS, 1); err != nil {
+		return fail("set PACKET_QDISC_BYPASS", err)
 	}
+	size := socketBuffer(opts)
 	for _, o := range [][2]int{{unix.SO_RCVBUFFORCE, unix.SO_RCVBUF}, {unix.SO_SNDBUFFORCE, unix.SO_SNDBUF}} {
 		if unix.SetsockoptInt(fd, unix.SOL_SOCKET, o[0], size) != nil {
 			unix.SetsockoptInt(fd, unix.SOL_SOCKET, o[1], size) // best effort
 		}
+	}
+	if err := beforeBind(fd); err != nil {
+		return fail("receive ring", err)
 	}
 	sa := &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: index}
 	if err := unix.Bind(fd, sa); err != nil {
@@ -173,6 +207,16 @@ func (d *PacketDevice) Read(bufs [][]byte, sizes []int, offset int) (int, error)
 	if vlen == 0 {
 		return 0, nil
 	}
+	if d.ring != nil {
+		return d.readRing(bufs, sizes, offset, vlen)
+	}
+	return d.readSocket(bufs, sizes, offset, vlen, true)
+}
+
+// readSocket reads up to vlen messages with recvmmsg: blocking until at
+// least one frame is there, or one attempt only (a frame the ring said was
+// queued) when block is false.
+func (d *PacketDevice) readSocket(bufs [][]byte, sizes []int, offset, vlen int, block bool) (int, error) {
 	vlen = min(vlen, d.rvlenCap(vlen))
 	d.rbig = d.gsoMode && len(bufs[0])-offset < bigSize
 	if d.rbig {
@@ -192,19 +236,29 @@ func (d *PacketDevice) Read(bufs [][]byte, sizes []int, offset int) (int, error)
 		d.rmsgs[i].Hdr.SetControllen(auxSpace)
 	}
 	d.rvlen = vlen
+	fn := d.rfn
+	if !block {
+		fn = d.rfnOnce
+	}
 	for {
-		if err := d.rc.Read(d.rfn); err != nil {
+		if err := d.rc.Read(fn); err != nil {
 			return 0, d.closedErr("read", err)
 		}
 		switch d.rerr {
 		case 0:
-		case unix.ENETDOWN, unix.EINTR:
+		case unix.ENETDOWN, unix.EINTR, unix.EAGAIN:
 			// The link went down (reported once) or a signal: wait again.
+			if !block {
+				return 0, nil
+			}
 			continue
 		default:
 			return 0, fmt.Errorf("netstack: read %s: %w", d.name, d.rerr)
 		}
-		if n := d.finish(bufs, sizes, offset, d.rn); n > 0 {
+		for i := range d.rn {
+			d.rtag[i], d.rtagged[i] = d.auxVLAN(i)
+		}
+		if n := d.finish(bufs, sizes, offset, d.rn); n > 0 || !block {
 			return n, nil
 		}
 	}
@@ -218,6 +272,16 @@ func (d *PacketDevice) recv(fd uintptr) bool {
 		return false
 	}
 	d.rn, d.rerr = int(r), e
+	return true
+}
+
+// recvOnce is recv that never waits: EAGAIN comes back in rerr.
+func (d *PacketDevice) recvOnce(fd uintptr) bool {
+	r, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&d.rmsgs[0])), uintptr(d.rvlen), unix.MSG_DONTWAIT, 0, 0)
+	d.rn, d.rerr = int(r), e
+	if e != 0 {
+		d.rn = 0
+	}
 	return true
 }
 
@@ -294,7 +358,28 @@ func (d *PacketDevice) HWAddr() [6]byte { return d.hw }
 func (d *PacketDevice) Index() int { return d.index }
 
 // Stats returns the device's counters.
-func (d *PacketDevice) Stats() Stats { return d.stats.snapshot() }
+func (d *PacketDevice) Stats() Stats {
+	d.foldKernelStats()
+	return d.stats.snapshot()
+}
+
+// foldKernelStats adds the kernel's drop count to ours: its counters reset
+// on every read, and cannot be read once the socket is closed.
+func (d *PacketDevice) foldKernelStats() {
+	d.rc.Control(func(fd uintptr) {
+		if ks, err := unix.GetsockoptTpacketStats(int(fd), unix.SOL_PACKET, unix.PACKET_STATISTICS); err == nil {
+			d.stats.rxKernelDropped.Add(uint64(ks.Drops))
+		}
+	})
+}
+
+// RxDrops is how many received frames never reached the reader: dropped
+// by the kernel (full ring or socket buffer) or by Read (truncated,
+// malformed).
+func (d *PacketDevice) RxDrops() uint64 {
+	s := d.Stats()
+	return s.RxDropped + s.RxKernelDropped
+}
 
 // LinkUp reports whether the interface is up with carrier (IFF_UP and
 // IFF_RUNNING).
@@ -318,6 +403,7 @@ func (d *PacketDevice) Close() error {
 	if d.closed.Swap(true) {
 		return nil
 	}
+	d.foldKernelStats()
 	if err := d.file.Close(); err != nil {
 		return fmt.Errorf("netstack: close %s: %w", d.name, err)
 	}

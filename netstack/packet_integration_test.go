@@ -67,63 +67,65 @@ func TestIntegrationPacketRead(t *testing.T) {
 		{"udp/partial/vlan", 17, true, true},
 		{"tcp/partial/vlan", 6, true, true},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			p := newVethPair(t, tt.txCsum)
-			d := openIn(t, p.NSB, p.B)
-			got := make(chan error, 100)
-			stop := collect(t, d, func(f []byte, tagged bool) {
-				proto, payload, err := checkFrame(f)
-				if err == nil && tagged != tt.vlan {
-					err = fmt.Errorf("frame tagged = %v; want %v", tagged, tt.vlan)
-				}
-				if proto == tt.proto && (err != nil || len(payload) > 0) {
-					select {
-					case got <- err:
-					default:
+		for _, m := range packetModes {
+			t.Run(m.name+"/"+tt.name, func(t *testing.T) {
+				p := newVethPair(t, tt.txCsum)
+				d := openWith(t, p.NSB, p.B, m.opts)
+				got := make(chan error, 100)
+				stop := collect(t, d, func(f []byte, tagged bool) {
+					proto, payload, err := checkFrame(f)
+					if err == nil && tagged != tt.vlan {
+						err = fmt.Errorf("frame tagged = %v; want %v", tagged, tt.vlan)
 					}
-				}
-			})
-			defer stop()
-			var ln net.Listener
-			if tt.vlan {
-				injectPartial(t, p.NSA, p.A, tt.proto)
-			}
-			inNS(t, p.NSB, func() { ln, _ = net.Listen("tcp", "10.9.0.2:5001") })
-			defer ln.Close()
-			go func() {
-				if c, err := ln.Accept(); err == nil {
-					io.Copy(io.Discard, c)
-					c.Close()
-				}
-			}()
-			inNS(t, p.NSA, func() {
+					if proto == tt.proto && (err != nil || len(payload) > 0) {
+						select {
+						case got <- err:
+						default:
+						}
+					}
+				})
+				defer stop()
+				var ln net.Listener
 				if tt.vlan {
-					return
+					injectPartial(t, p.NSA, p.A, tt.proto)
 				}
-				network, addr := "udp", "10.9.0.2:9999"
-				if tt.proto == 6 {
-					network, addr = "tcp", "10.9.0.2:5001"
+				inNS(t, p.NSB, func() { ln, _ = net.Listen("tcp", "10.9.0.2:5001") })
+				defer ln.Close()
+				go func() {
+					if c, err := ln.Accept(); err == nil {
+						io.Copy(io.Discard, c)
+						c.Close()
+					}
+				}()
+				inNS(t, p.NSA, func() {
+					if tt.vlan {
+						return
+					}
+					network, addr := "udp", "10.9.0.2:9999"
+					if tt.proto == 6 {
+						network, addr = "tcp", "10.9.0.2:5001"
+					}
+					c, err := net.Dial(network, addr)
+					if err != nil {
+						t.Errorf("dial %s from %s: %v", addr, p.NSA, err)
+						return
+					}
+					defer c.Close()
+					c.Write(frame(301, 9)) // odd length: the checksum's padding byte
+				})
+				select {
+				case err := <-got:
+					if err != nil {
+						t.Fatalf("frame read from %s: %v", p.B, err)
+					}
+				case <-time.After(5 * time.Second):
+					t.Fatalf("no proto %d frame with payload read from %s; stats %+v", tt.proto, p.B, d.Stats())
 				}
-				c, err := net.Dial(network, addr)
-				if err != nil {
-					t.Errorf("dial %s from %s: %v", addr, p.NSA, err)
-					return
+				if s := d.Stats(); tt.txCsum && s.RxChecksumCompleted == 0 {
+					t.Errorf("Stats().RxChecksumCompleted = 0 with offload on; want > 0 (%+v)", s)
 				}
-				defer c.Close()
-				c.Write(frame(301, 9)) // odd length: the checksum's padding byte
 			})
-			select {
-			case err := <-got:
-				if err != nil {
-					t.Fatalf("frame read from %s: %v", p.B, err)
-				}
-			case <-time.After(5 * time.Second):
-				t.Fatalf("no proto %d frame with payload read from %s; stats %+v", tt.proto, p.B, d.Stats())
-			}
-			if s := d.Stats(); tt.txCsum && s.RxChecksumCompleted == 0 {
-				t.Errorf("Stats().RxChecksumCompleted = 0 with offload on; want > 0 (%+v)", s)
-			}
-		})
+		}
 	}
 }
 
@@ -139,62 +141,64 @@ func TestIntegrationPacketGSO(t *testing.T) {
 		{"64k-buffers", 0, 65536},
 		{"9k-buffers", 64, 9216},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			p := newVethPair(t, true)
-			d := openIn(t, p.NSB, p.B)
-			var mu sync.Mutex
-			var frames, bad, tooBig int
-			stop := collectSized(t, d, tt.offset, tt.size, func(f []byte, _ bool) {
-				mu.Lock()
-				defer mu.Unlock()
-				frames++
-				if len(f) > d.MTU()+14 {
-					tooBig++
-				}
-				if _, _, err := checkFrame(f); err != nil {
-					if bad == 0 {
-						t.Errorf("frame %d: %v", frames, err)
+		for _, m := range packetModes {
+			t.Run(m.name+"/"+tt.name, func(t *testing.T) {
+				p := newVethPair(t, true)
+				d := openWith(t, p.NSB, p.B, m.opts)
+				var mu sync.Mutex
+				var frames, bad, tooBig int
+				stop := collectSized(t, d, tt.offset, tt.size, func(f []byte, _ bool) {
+					mu.Lock()
+					defer mu.Unlock()
+					frames++
+					if len(f) > d.MTU()+14 {
+						tooBig++
 					}
-					bad++
+					if _, _, err := checkFrame(f); err != nil {
+						if bad == 0 {
+							t.Errorf("frame %d: %v", frames, err)
+						}
+						bad++
+					}
+				})
+				var ln net.Listener
+				inNS(t, p.NSB, func() { ln, _ = net.Listen("tcp", "10.9.0.2:5001") })
+				defer ln.Close()
+				const total = 8 << 20
+				done := make(chan int64, 1)
+				go func() {
+					c, err := ln.Accept()
+					if err != nil {
+						done <- -1
+						return
+					}
+					n, _ := io.Copy(io.Discard, c)
+					done <- n
+				}()
+				inNS(t, p.NSA, func() {
+					c, err := net.Dial("tcp", "10.9.0.2:5001")
+					if err != nil {
+						t.Errorf("dial: %v", err)
+						return
+					}
+					c.Write(make([]byte, total))
+					c.Close()
+				})
+				if n := <-done; n != total {
+					t.Errorf("received %d bytes; want %d", n, total)
+				}
+				time.Sleep(100 * time.Millisecond)
+				stop()
+				s := d.Stats()
+				t.Logf("frames %d, stats %+v", frames, s)
+				if s.RxGSOFrames == 0 {
+					t.Errorf("Stats().RxGSOFrames = 0 with TSO on; want > 0")
+				}
+				if bad != 0 || tooBig != 0 {
+					t.Errorf("%d of %d frames with bad checksums, %d larger than MTU", bad, frames, tooBig)
 				}
 			})
-			var ln net.Listener
-			inNS(t, p.NSB, func() { ln, _ = net.Listen("tcp", "10.9.0.2:5001") })
-			defer ln.Close()
-			const total = 8 << 20
-			done := make(chan int64, 1)
-			go func() {
-				c, err := ln.Accept()
-				if err != nil {
-					done <- -1
-					return
-				}
-				n, _ := io.Copy(io.Discard, c)
-				done <- n
-			}()
-			inNS(t, p.NSA, func() {
-				c, err := net.Dial("tcp", "10.9.0.2:5001")
-				if err != nil {
-					t.Errorf("dial: %v", err)
-					return
-				}
-				c.Write(make([]byte, total))
-				c.Close()
-			})
-			if n := <-done; n != total {
-				t.Errorf("received %d bytes; want %d", n, total)
-			}
-			time.Sleep(100 * time.Millisecond)
-			stop()
-			s := d.Stats()
-			t.Logf("frames %d, stats %+v", frames, s)
-			if s.RxGSOFrames == 0 {
-				t.Errorf("Stats().RxGSOFrames = 0 with TSO on; want > 0")
-			}
-			if bad != 0 || tooBig != 0 {
-				t.Errorf("%d of %d frames with bad checksums, %d larger than MTU", bad, frames, tooBig)
-			}
-		})
+		}
 	}
 }
 
@@ -202,8 +206,14 @@ func TestIntegrationPacketGSO(t *testing.T) {
 // the other with a second PacketDevice.
 func TestIntegrationPacketWrite(t *testing.T) {
 	requireRoot(t)
+	for _, m := range packetModes {
+		t.Run(m.name, func(t *testing.T) { testPacketWrite(t, m.opts) })
+	}
+}
+
+func testPacketWrite(t *testing.T, opts PacketOptions) {
 	p := newVethPair(t, true)
-	a, b := openIn(t, p.NSA, p.A), openIn(t, p.NSB, p.B)
+	a, b := openIn(t, p.NSA, p.A), openWith(t, p.NSB, p.B, opts)
 	const offset = 16
 	var in [][]byte
 	for i := range 100 {
@@ -477,5 +487,65 @@ func TestIntegrationPacketConcurrentWrite(t *testing.T) {
 	wg.Wait()
 	if s := a.Stats(); s.TxFrames != uint64(want) {
 		t.Errorf("a.Stats().TxFrames = %d; want %d", s.TxFrames, want)
+	}
+}
+
+// TestIntegrationPacketKernelDrops: frames the kernel drops because the
+// reader fell behind (a full ring or socket buffer) are counted, and what
+// did fit is still read in order.
+func TestIntegrationPacketKernelDrops(t *testing.T) {
+	requireRoot(t)
+	for _, m := range packetModes {
+		t.Run(m.name, func(t *testing.T) {
+			p := newVethPair(t, true)
+			opts := m.opts
+			opts.SocketBuffer = 128 << 10 // a 64-slot ring; a few hundred small frames of socket buffer
+			a, b := openIn(t, p.NSA, p.A), openWith(t, p.NSB, p.B, opts)
+			const sent = 4000
+			var in [][]byte
+			for i := range sent {
+				f := make([]byte, 60)
+				dst, src := b.HWAddr(), a.HWAddr()
+				copy(f, dst[:])
+				copy(f[6:], src[:])
+				binary.BigEndian.PutUint16(f[12:], 0x88b5)
+				f[14] = 1 // isTestFrame
+				binary.BigEndian.PutUint16(f[16:], uint16(i))
+				in = append(in, f)
+			}
+			if n, err := a.Write(in, 0); n != sent || err != nil {
+				t.Fatalf("Write(%d frames) = %d, %v", sent, n, err)
+			}
+			bufs, sizes := batch(b.BatchSize(), 2048)
+			got, last := 0, -1
+			for {
+				done := time.AfterFunc(300*time.Millisecond, func() { b.Close() })
+				n, err := b.Read(bufs, sizes, 0)
+				done.Stop()
+				if err != nil {
+					break
+				}
+				for i := range n {
+					f := bufs[i][:sizes[i]]
+					if !isTestFrame(f) {
+						continue
+					}
+					seq := int(binary.BigEndian.Uint16(f[16:]))
+					if seq <= last {
+						t.Errorf("frame %d after frame %d", seq, last)
+					}
+					last = seq
+					got++
+				}
+			}
+			s := b.Stats()
+			t.Logf("read %d of %d; stats %+v", got, sent, s)
+			if got == 0 || s.RxKernelDropped == 0 || uint64(got)+s.RxKernelDropped < sent {
+				t.Errorf("read %d, kernel dropped %d of %d frames; want some of each, adding up to at least %d", got, s.RxKernelDropped, sent, sent)
+			}
+			if b.RxDrops() < s.RxKernelDropped {
+				t.Errorf("RxDrops() = %d; want at least the kernel's %d", b.RxDrops(), s.RxKernelDropped)
+			}
+		})
 	}
 }

@@ -30,8 +30,8 @@ func (d *PacketDevice) finish(bufs [][]byte, sizes []int, offset, n int) int {
 			continue
 		}
 		b := d.frameBuf(bufs, offset, i)
-		if tag, ok := d.auxVLAN(i); ok {
-			size = insertVLAN(b, size, tag)
+		if d.rtagged[i] {
+			size = insertVLAN(b, size, d.rtag[i])
 			if h.flags&vnetNeedsCsum != 0 || h.gsoType != gsoNone {
 				h.csumStart += vlanLen
 			}

@@ -319,3 +319,25 @@ func BenchmarkForward(b *testing.B) {
 	<-done
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
 }
+
+// dropPort is a port that reports frames it lost before the datapath.
+type dropPort struct {
+	Port
+	drops uint64
+}
+
+func (p dropPort) RxDrops() uint64 { return p.drops }
+
+// TestPortStatsDeviceDrops: a port's own losses (a full receive ring, say)
+// show in its rx_dropped.
+func TestPortStatsDeviceDrops(t *testing.T) {
+	h := newHarness(t, 1)
+	sw, host := NewMemPipe("s9", "h9", 1500)
+	t.Cleanup(func() { host.Close() })
+	if err := h.d.AddPort(9, dropPort{sw, 42}); err != nil {
+		t.Fatal(err)
+	}
+	if ps := h.d.PortStats(9); len(ps) != 1 || ps[0].RxDropped != 42 {
+		t.Errorf("PortStats(9) = %+v; want rx_dropped 42", ps)
+	}
+}

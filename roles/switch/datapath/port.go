@@ -18,6 +18,13 @@ type Port interface {
 	Close() error
 }
 
+// RxDropCounter is a Port that counts the frames it lost before the
+// datapath saw them (a full receive ring, truncated frames); port stats add
+// them to rx_dropped.
+type RxDropCounter interface {
+	RxDrops() uint64
+}
+
 // Headroom is the space the datapath leaves in front of each frame so that
 // push_vlan and push_mpls (4 bytes each) prepend without copying; 64 bytes
 // hold a stack of such pushes and keep the frame start cache-line aligned.

@@ -86,10 +86,14 @@ func (d *Datapath) PortStats(no flow.PortNo) []flow.PortStats {
 			continue
 		}
 		dur := now.Sub(ps.created)
+		rxDropped := ps.rxDropped.Load()
+		if c, ok := ps.dev.(RxDropCounter); ok {
+			rxDropped += c.RxDrops()
+		}
 		out = append(out, flow.PortStats{PortNo: ps.no,
 			RxPackets: ps.rxPackets.Load(), TxPackets: ps.txPackets.Load(),
 			RxBytes: ps.rxBytes.Load(), TxBytes: ps.txBytes.Load(),
-			RxDropped: ps.rxDropped.Load(), TxDropped: ps.txDropped.Load(),
+			RxDropped: rxDropped, TxDropped: ps.txDropped.Load(),
 			RxErrors: ps.rxErrors.Load(), TxErrors: ps.txErrors.Load(),
 			DurationSec: uint32(dur / time.Second), DurationNsec: uint32(dur % time.Second)})
 	}
