@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -84,6 +85,7 @@ func vmMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	stdout = &lockedWriter{w: stdout} // the console streams to it while we report
 	cfg := qemu.VMConfig{Role: *role, Image: *image, Kernel: *kernel, Accel: *accel, NICs: nics,
 		Params: fs.Args(), Memory: *mem, Console: stdout, QEMU: *qemuBin, KVMTimeout: *kvmTimeout}
 	start := time.Now()
@@ -109,6 +111,18 @@ func vmMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ofbox vm: %v\n", werr)
 	}
 	return exitCode(werr)
+}
+
+// lockedWriter serialises writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // exitCode mirrors QEMU's exit: its status, 128+N for signal N, 1 for a

@@ -66,6 +66,8 @@ func TestVMRun(t *testing.T) {
 			[]string{"ofbox vm: controller ready in 3 ms"}, "exit status 3"},
 		{"exit before ready", `echo 'qemu-system-x86_64: cannot set up guest memory' >&2; exit 1`, 1,
 			[]string{"cannot set up guest memory"}, "qemu exited before ready (exit status 1): last console lines:\nqemu-system-x86_64: cannot set up guest memory"},
+		{"kernel panic", `echo 'ofbox: ready role=controller in 3 ms'; echo 'Kernel panic - not syncing: Attempted to kill init!'; exit 0`, 1,
+			[]string{"ofbox vm: controller ready in 3 ms"}, "qemu: guest kernel panicked; last console lines:"},
 		{"poweroff before ready", `echo 'ofbox: bad config'; exit 0`, 1,
 			[]string{"ofbox: bad config\n"}, "qemu exited before ready (exit status 0)"},
 	} {

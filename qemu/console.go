@@ -34,20 +34,34 @@ const tailLines = 20
 // console copies QEMU's output (serial console and QEMU's own messages)
 // line by line to a writer and keeps the last lines for errors.
 type console struct {
-	mu   sync.Mutex
-	w    io.Writer
-	tail []string // the last tailLines lines, oldest first
+	mu       sync.Mutex
+	w        io.Writer
+	tail     []string // the last tailLines lines, oldest first
+	panicked bool     // the guest kernel panicked
 }
+
+// panicLine starts the kernel's panic message. With panic=-1 the kernel
+// then reboots, and with -no-reboot QEMU exits 0 as after a poweroff: the
+// console is what tells the two apart.
+const panicLine = "Kernel panic - not syncing"
 
 // line writes one line and remembers it.
 func (c *console) line(s string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	io.WriteString(c.w, s+"\n")
+	c.panicked = c.panicked || strings.Contains(s, panicLine)
 	if len(c.tail) == tailLines {
 		c.tail = append(c.tail[:0], c.tail[1:]...)
 	}
 	c.tail = append(c.tail, s)
+}
+
+// panic reports whether the guest kernel panicked.
+func (c *console) panic() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.panicked
 }
 
 // last returns the remembered lines, one per line.

@@ -30,6 +30,10 @@ type VM struct {
 // status and the last console lines, when QEMU exits before the ready line.
 var ErrExitedBeforeReady = errors.New("qemu exited before ready")
 
+// ErrGuestPanic is what Wait returns, wrapped with the last console lines,
+// when the guest kernel panicked (QEMU then exits 0, as after a poweroff).
+var ErrGuestPanic = errors.New("guest kernel panicked")
+
 // KVMUsable reports whether dev (normally /dev/kvm) opens read-write.
 func KVMUsable(dev string) bool {
 	f, err := os.OpenFile(dev, os.O_RDWR, 0)
@@ -180,6 +184,9 @@ func (vm *VM) supervise(exited chan error, fallback []string) {
 
 // finish records QEMU's exit.
 func (vm *VM) finish(err error) {
+	if err == nil && vm.con.panic() {
+		err = ErrGuestPanic
+	}
 	if err != nil {
 		vm.err = fmt.Errorf("qemu: %w; last console lines:\n%s", err, vm.con.last())
 	}
@@ -214,11 +221,12 @@ func (vm *VM) WaitReady(ctx context.Context) (time.Duration, error) {
 		default:
 		}
 		status := "exit status 0"
-		if vm.err != nil {
-			var ee *exec.ExitError
-			if errors.As(vm.err, &ee) {
-				status = ee.Error()
-			}
+		var ee *exec.ExitError
+		switch {
+		case errors.Is(vm.err, ErrGuestPanic):
+			status = ErrGuestPanic.Error()
+		case errors.As(vm.err, &ee):
+			status = ee.Error()
 		}
 		return 0, fmt.Errorf("%w (%s): last console lines:\n%s", ErrExitedBeforeReady, status, vm.con.last())
 	case <-ctx.Done():
@@ -227,8 +235,9 @@ func (vm *VM) WaitReady(ctx context.Context) (time.Duration, error) {
 }
 
 // Wait waits until QEMU exits and returns nil for exit status 0 (the guest
-// powered off: QEMU runs with -no-reboot) or an error wrapping
-// *exec.ExitError with the last console lines.
+// powered off: QEMU runs with -no-reboot), ErrGuestPanic if the guest
+// kernel panicked, or an error wrapping *exec.ExitError; errors carry the
+// last console lines.
 func (vm *VM) Wait() error {
 	<-vm.done
 	return vm.err

@@ -143,6 +143,29 @@ func TestStartPowerOffBeforeReady(t *testing.T) {
 	}
 }
 
+func TestStartGuestPanic(t *testing.T) {
+	for _, tc := range []struct {
+		body  string
+		ready bool
+	}{
+		{`echo 'ofbox: ready role=switch in 5 ms'; echo '[    1.9] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000200'; exit 0`, true},
+		{`echo '[    0.9] Kernel panic - not syncing: VFS: Unable to mount root fs'; exit 0`, false},
+	} {
+		bin, _ := fakeQEMU(t, tc.body)
+		vm, _ := startFake(t, VMConfig{QEMU: bin, Accel: "tcg"})
+		_, err := vm.WaitReady(context.Background())
+		if tc.ready && err != nil {
+			t.Errorf("WaitReady = %v; want the ready line", err)
+		}
+		if !tc.ready && (!errors.Is(err, ErrExitedBeforeReady) || !strings.Contains(err.Error(), "(guest kernel panicked)")) {
+			t.Errorf("WaitReady = %v; want ErrExitedBeforeReady naming the panic", err)
+		}
+		if err := vm.Wait(); !errors.Is(err, ErrGuestPanic) || !strings.Contains(err.Error(), "Kernel panic - not syncing") {
+			t.Errorf("Wait after a panic and exit status 0 = %v; want ErrGuestPanic with the panic line", err)
+		}
+	}
+}
+
 func TestStartTailKeepsLastLines(t *testing.T) {
 	bin, _ := fakeQEMU(t, `i=0; while [ $i -lt 100 ]; do echo "line $i"; i=$((i+1)); done; exit 2`)
 	vm, _ := startFake(t, VMConfig{QEMU: bin, Accel: "tcg"})
