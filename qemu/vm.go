@@ -100,7 +100,9 @@ func (vm *VM) boot(argv []string, accel string) (exited chan error, err error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = w, w
 	// Its own process group keeps a terminal's ^C from QEMU: the caller
-	// decides when the VM stops. It dies with us.
+	// decides when the VM stops. It dies with us (Pdeathsig fires when the
+	// starting thread ends, which Go does only for a goroutine that locked
+	// its thread and returns: do not Start from one).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	vm.mu.Lock()
 	if vm.stopped {
