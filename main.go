@@ -24,7 +24,7 @@ var commands = []command{
 	{name: "controller", summary: "run the OpenFlow controller role", run: runController},
 	{name: "switch", summary: "run the OpenFlow switch role", run: runSwitch},
 	{name: "image", summary: "build the VM image and the scratch OCI image", issue: 5},
-	{name: "vm", summary: "boot an ofbox VM under QEMU", issue: 5},
+	{name: "vm", summary: "boot an ofbox VM under QEMU", run: runVM},
 	{name: "sim", summary: "run an in-process network of switches, hosts and a controller", issue: 6},
 	{name: "bench", summary: "load generators: fake switches and traffic", run: runBench},
 	{name: "version", summary: "print the version", run: runVersion},
