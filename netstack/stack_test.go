@@ -365,3 +365,55 @@ func TestStackClose(t *testing.T) {
 		t.Errorf("device still open after Stack.Close")
 	}
 }
+
+// BenchmarkStackTCP measures one TCP stream between two stacks, over a
+// Pipe and over two dgram devices on loopback.
+func BenchmarkStackTCP(b *testing.B) {
+	b.Run("pipe", func(b *testing.B) {
+		da, db := Pipe()
+		benchTCP(b, da, db)
+	})
+	b.Run("dgram", func(b *testing.B) {
+		da, db := dgramPair(b)
+		benchTCP(b, da, db)
+	})
+}
+
+func benchTCP(b *testing.B, da, db Device) {
+	sa, sb := stackPair(b, da, db, prefixes("10.0.0.1/24"), prefixes("10.0.0.2/24"))
+	ln, err := sb.Listen("tcp", "10.0.0.2:5001")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	const chunk = 64 << 10
+	received := make(chan int64, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			received <- -1
+			return
+		}
+		defer c.Close()
+		n, _ := io.Copy(io.Discard, c)
+		received <- n
+	}()
+	c, err := sa.Dial(context.Background(), "tcp", "10.0.0.2:5001")
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := pattern(chunk, 5)
+	b.SetBytes(chunk)
+	b.ReportAllocs()
+
+	for b.Loop() {
+		if _, err := c.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c.Close()
+	if n := <-received; n < int64(b.N)*chunk {
+		b.Fatalf("received %d bytes; want %d", n, int64(b.N)*chunk)
+	}
+	b.StopTimer()
+}
