@@ -1,7 +1,6 @@
 package netstack
 
 import (
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"net"
@@ -137,18 +136,13 @@ func (d *DgramDevice) Read(bufs [][]byte, sizes []int, offset int) (int, error) 
 	d.rvlen = vlen
 	for {
 		if err := d.rc.Read(d.rfn); err != nil {
-			return 0, d.closedErr("read", err)
+			return 0, devErr("read", d.name, d.closed.Load(), err)
 		}
-		switch d.rerr {
-		case 0:
-		case unix.ECONNREFUSED:
-			// An earlier send found nobody listening at the remote.
-			d.refused.Add(1)
-			continue
-		case unix.EINTR:
-			continue
-		default:
-			return 0, fmt.Errorf("netstack: read %s: %w", d.name, d.rerr)
+		if d.rerr != 0 {
+			if d.again(d.rerr) {
+				continue
+			}
+			return 0, devErr("read", d.name, d.closed.Load(), d.rerr)
 		}
 		if n := d.keep(bufs, sizes, offset, d.rn); n > 0 {
 			return n, nil
@@ -185,12 +179,9 @@ func (d *DgramDevice) recv(fd uintptr) bool {
 	for i := range d.rvlen {
 		d.rmsgs[i].Hdr.Flags = 0
 	}
-	r, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&d.rmsgs[0])), uintptr(d.rvlen), unix.MSG_DONTWAIT, 0, 0)
-	if e == unix.EAGAIN {
-		return false
-	}
-	d.rn, d.rerr = int(r), e
-	return true
+	var ok bool
+	d.rn, d.rerr, ok = mmsg(unix.SYS_RECVMMSG, fd, d.rmsgs[:d.rvlen])
+	return ok
 }
 
 // Write implements Device. Frames that cannot be sent (shorter than an
@@ -220,20 +211,15 @@ func (d *DgramDevice) Write(bufs [][]byte, offset int) (int, error) {
 		}
 		d.wvlen = vlen
 		if err := d.rc.Write(d.wfn); err != nil {
-			return sent, d.closedErr("write", err)
+			return sent, devErr("write", d.name, d.closed.Load(), err)
 		}
-		switch d.werr {
-		case 0:
-		case unix.ECONNREFUSED:
-			// The error of an earlier send, now cleared: this batch
-			// was not sent; send it again.
-			d.refused.Add(1)
-			continue
-		case unix.EINTR:
-			continue
-		default:
-			d.stats.txDropped.Add(1)
-			start++
+		if d.werr != 0 {
+			// The batch was not sent: send it again, or drop the
+			// frame the kernel refuses.
+			if !d.again(d.werr) {
+				d.stats.txDropped.Add(1)
+				start++
+			}
 			continue
 		}
 		for i := range d.wn {
@@ -249,19 +235,23 @@ func (d *DgramDevice) Write(bufs [][]byte, offset int) (int, error) {
 // send is the RawConn write callback: one sendmmsg, false to wait for the
 // poller.
 func (d *DgramDevice) send(fd uintptr) bool {
-	r, _, e := unix.Syscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&d.wmsgs[0])), uintptr(d.wvlen), unix.MSG_DONTWAIT, 0, 0)
-	if e == unix.EAGAIN {
-		return false
-	}
-	d.wn, d.werr = int(r), e
-	return true
+	var ok bool
+	d.wn, d.werr, ok = mmsg(unix.SYS_SENDMMSG, fd, d.wmsgs[:d.wvlen])
+	return ok
 }
 
-func (d *DgramDevice) closedErr(op string, err error) error {
-	if d.closed.Load() || errors.Is(err, net.ErrClosed) {
-		return fmt.Errorf("netstack: %s %s: %w", op, d.name, net.ErrClosed)
+// again reports whether a recvmmsg or sendmmsg that failed with errno is
+// to be made again: after a signal, or when it reported the ECONNREFUSED
+// of an earlier send (counted; the error is cleared by reporting it).
+func (d *DgramDevice) again(errno syscall.Errno) bool {
+	switch errno {
+	case unix.ECONNREFUSED:
+		d.refused.Add(1)
+		return true
+	case unix.EINTR:
+		return true
 	}
-	return fmt.Errorf("netstack: %s %s: %w", op, d.name, err)
+	return false
 }
 
 // BatchSize implements Device: dgramBatch.

@@ -143,21 +143,25 @@ func testTCP(t *testing.T, a, b *Stack, network, addr string, size int) {
 
 const transferSize = 4 << 20
 
+// TestStackTCPPipe moves 4 MiB each way at once between two stacks over a
+// Pipe, twice: from a to b's listener and back from b to a's.
 func TestStackTCPPipe(t *testing.T) {
-	checkGoroutines(t)
-	da, db := Pipe()
-	a, b := stackPair(t, da, db, prefixes("10.0.0.1/24"), prefixes("10.0.0.2/24"))
-	testTCP(t, a, b, "tcp", "10.0.0.2:0", transferSize)
-	// And the other way, on a fixed port, over the same link.
-	testTCP(t, b, a, "tcp4", "10.0.0.1:6653", transferSize)
-}
-
-func TestStackTCP6Pipe(t *testing.T) {
-	checkGoroutines(t)
-	da, db := Pipe()
-	a, b := stackPair(t, da, db, prefixes("fd00::1/64"), prefixes("fd00::2/64"))
-	testTCP(t, a, b, "tcp6", "[fd00::2]:0", transferSize)
-	testTCP(t, b, a, "tcp", "[fd00::1]:0", transferSize)
+	for _, tc := range []struct {
+		name            string
+		addrA, addrB    string
+		network, ab, ba string
+	}{
+		{"ipv4", "10.0.0.1/24", "10.0.0.2/24", "tcp", "10.0.0.2:0", "10.0.0.1:6653"},
+		{"ipv6", "fd00::1/64", "fd00::2/64", "tcp6", "[fd00::2]:0", "[fd00::1]:6653"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkGoroutines(t)
+			da, db := Pipe()
+			a, b := stackPair(t, da, db, prefixes(tc.addrA), prefixes(tc.addrB))
+			testTCP(t, a, b, tc.network, tc.ab, transferSize)
+			testTCP(t, b, a, tc.network, tc.ba, transferSize)
+		})
+	}
 }
 
 // TestStackListenAny checks that a listener on no address takes
@@ -405,7 +409,6 @@ func benchTCP(b *testing.B, da, db Device) {
 	buf := pattern(chunk, 5)
 	b.SetBytes(chunk)
 	b.ReportAllocs()
-
 	for b.Loop() {
 		if _, err := c.Write(buf); err != nil {
 			b.Fatal(err)

@@ -1,10 +1,8 @@
 package netstack
 
 import (
-	"errors"
 	"fmt"
 	"hash/fnv"
-	"net"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -122,13 +120,13 @@ func (d *TAPDevice) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 	for {
 		d.rn, d.rerr = 0, nil
 		if err := d.rc.Read(d.rfn); err != nil {
-			return 0, d.closedErr("read", err)
+			return 0, devErr("read", d.name, d.closed.Load(), err)
 		}
 		if d.rn > 0 {
 			return d.rn, nil
 		}
 		if d.rerr != nil {
-			return 0, d.closedErr("read", d.rerr)
+			return 0, devErr("read", d.name, d.closed.Load(), d.rerr)
 		}
 	}
 }
@@ -170,10 +168,10 @@ func (d *TAPDevice) Write(bufs [][]byte, offset int) (int, error) {
 	defer func() { d.wbufs = nil }()
 	for d.wn < len(bufs) {
 		if err := d.rc.Write(d.wfn); err != nil {
-			return d.wsent, d.closedErr("write", err)
+			return d.wsent, devErr("write", d.name, d.closed.Load(), err)
 		}
 		if d.werr != nil {
-			return d.wsent, d.closedErr("write", d.werr)
+			return d.wsent, devErr("write", d.name, d.closed.Load(), d.werr)
 		}
 	}
 	return d.wsent, nil
@@ -203,13 +201,6 @@ func (d *TAPDevice) send(fd uintptr) bool {
 		d.wn++
 	}
 	return true
-}
-
-func (d *TAPDevice) closedErr(op string, err error) error {
-	if d.closed.Load() || errors.Is(err, os.ErrClosed) {
-		return fmt.Errorf("netstack: %s %s: %w", op, d.name, net.ErrClosed)
-	}
-	return fmt.Errorf("netstack: %s %s: %w", op, d.name, err)
 }
 
 // BatchSize implements Device: tapBatch.
