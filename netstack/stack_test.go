@@ -420,3 +420,71 @@ func benchTCP(b *testing.B, da, db Device) {
 	}
 	b.StopTimer()
 }
+
+// TestStackCloseUnderLoad closes both stacks while a transfer runs: Close
+// must not deadlock with readers delivering packets, the connection's
+// ends fail, and every goroutine ends.
+func TestStackCloseUnderLoad(t *testing.T) {
+	checkGoroutines(t)
+	for _, devs := range []struct {
+		name string
+		open func(t *testing.T) (Device, Device)
+	}{
+		{"pipe", func(*testing.T) (Device, Device) { return Pipe() }},
+		{"dgram", func(t *testing.T) (Device, Device) { return dgramPair(t) }},
+	} {
+		t.Run(devs.name, func(t *testing.T) {
+			da, db := devs.open(t)
+			a, b := stackPair(t, da, db, prefixes("10.0.0.1/24"), prefixes("10.0.0.2/24"))
+			ln, err := b.Listen("tcp", "10.0.0.2:5001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			go func() {
+				c, err := ln.Accept()
+				if err == nil {
+					io.Copy(c, c)
+					c.Close()
+				}
+			}()
+			c, err := a.Dial(context.Background(), "tcp", "10.0.0.2:5001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			done := make(chan error, 2)
+			go func() {
+				buf := pattern(64<<10, 6)
+				for {
+					if _, err := c.Write(buf); err != nil {
+						done <- err
+						return
+					}
+				}
+			}()
+			go func() {
+				_, err := io.Copy(io.Discard, c)
+				done <- err
+			}()
+			time.Sleep(100 * time.Millisecond)
+			closed := make(chan struct{})
+			go func() {
+				b.Close()
+				a.Close()
+				close(closed)
+			}()
+			select {
+			case <-closed:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Close under load did not return in 10s")
+			}
+			for range 2 {
+				select {
+				case <-done:
+				case <-time.After(10 * time.Second):
+					t.Fatal("connection still moving data 10s after Close")
+				}
+			}
+		})
+	}
+}
