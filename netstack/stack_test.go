@@ -301,7 +301,7 @@ func TestStackAddrErrors(t *testing.T) {
 	a, _ := stackPair(t, da, db, prefixes("10.0.0.1/24"), prefixes("10.0.0.2/24"))
 	ctx := context.Background()
 	for _, tc := range []struct{ network, addr, want string }{
-		{"udp", "10.0.0.2:1", "want tcp, tcp4 or tcp6"},
+		{"udp", "10.0.0.2:1", "unsupported network; want tcp, tcp4 or tcp6"},
 		{"tcp", "10.0.0.2", "want host:port"},
 		{"tcp", "10.0.0.2:http", "not a number"},
 		{"tcp", "host.example:80", "not an IP address"},
@@ -486,5 +486,55 @@ func TestStackCloseUnderLoad(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStackUDP sends datagrams both ways between two stacks' packet
+// sockets, over IPv4 and IPv6, one of them bound to every address.
+func TestStackUDP(t *testing.T) {
+	checkGoroutines(t)
+	da, db := Pipe()
+	a, b := stackPair(t, da, db,
+		prefixes("10.0.0.1/24", "fd00::1/64"), prefixes("10.0.0.2/24", "fd00::2/64"))
+	srv, err := b.ListenPacket("udp", ":5353")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			n, from, err := srv.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			srv.WriteTo(bytes.ToUpper(buf[:n]), from)
+		}
+	}()
+	for _, tc := range []struct{ network, local, remote string }{
+		{"udp4", "10.0.0.1:0", "10.0.0.2:5353"},
+		{"udp6", "[fd00::1]:0", "[fd00::2]:5353"},
+	} {
+		c, err := a.ListenPacket(tc.network, tc.local)
+		if err != nil {
+			t.Fatalf("ListenPacket(%s, %s): %v", tc.network, tc.local, err)
+		}
+		defer c.Close()
+		to, _ := net.ResolveUDPAddr("udp", tc.remote)
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := c.WriteTo([]byte("ping "+tc.network), to); err != nil {
+			t.Fatalf("WriteTo(%s): %v", to, err)
+		}
+		buf := make([]byte, 2048)
+		n, from, err := c.ReadFrom(buf)
+		if want := "PING " + strings.ToUpper(tc.network); err != nil || string(buf[:n]) != want {
+			t.Errorf("%s reply = %q, %v; want %q", tc.network, buf[:n], err, want)
+		}
+		if from.String() != to.String() {
+			t.Errorf("%s reply from %v; want %v", tc.network, from, to)
+		}
+	}
+	if _, err := a.ListenPacket("tcp", ":1"); err == nil || !strings.Contains(err.Error(), "want udp, udp4 or udp6") {
+		t.Errorf("ListenPacket(tcp) error = %v; want unsupported network", err)
 	}
 }
