@@ -1,10 +1,20 @@
-// Package netstack holds ofbox's frame devices: batched L2 frame I/O in the
-// manner of wireguard-go's tun.Device. A Device reads and writes batches of
-// Ethernet frames; the switch datapath uses Devices as its ports, and the
-// gVisor stack runs over one.
+// Package netstack holds ofbox's frame devices and its IP stack. A Device
+// reads and writes batches of Ethernet frames, in the manner of
+// wireguard-go's tun.Device; the switch datapath uses Devices as its ports,
+// and the gVisor tcpip stack runs over them.
 //
-// Drivers: Pipe (an in-memory pair, for tests and simulations) and
-// PacketDevice (AF_PACKET on a kernel NIC: veth on a host, virtio-net in a VM).
+// Drivers: Pipe (an in-memory pair, for tests and simulations),
+// PacketDevice (AF_PACKET on a kernel NIC: veth on a host, virtio-net in a
+// VM), TAPDevice (a TAP interface, via songgao/water) and DgramDevice (one
+// frame per UDP datagram, as QEMU's -netdev dgram speaks, so programs on
+// the host join VM networks without root). OpenNIC opens any of the kernel
+// ones from a spec (tap:NAME, packet:IFACE, dgram:LOCAL,REMOTE).
+//
+// Stack is gVisor's tcpip stack (ARP, NDP, IPv4, IPv6, ICMP, TCP, UDP) over
+// Devices, with static addresses and routes: Listen and Dial return
+// net.Listener and net.Conn, Ping sends ICMP echo requests. Nothing else of
+// ofbox imports gVisor: roles take the net.Listener and dialer the
+// appliance makes from a Stack.
 package netstack
 
 import "sync/atomic"
