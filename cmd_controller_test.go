@@ -12,29 +12,6 @@ import (
 	"github.com/ofbox/ofbox/openflow"
 )
 
-func TestParseListen(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"tcp:127.0.0.1:6653", "127.0.0.1:6653"},
-		{"tcp::6653", ":6653"},
-		{"tcp:[::1]:6653", "[::1]:6653"},
-		{"ptcp:6653", ":6653"},
-		{"ptcp:6653:127.0.0.1", "127.0.0.1:6653"},
-		{"ptcp:6653:[::1]", "[::1]:6653"},
-		{"tcp:localhost:0", "localhost:0"},
-		{"tcp:127.0.0.1", ""},
-		{"tcp:127.0.0.1:http", ""},
-		{"tcp:127.0.0.1:70000", ""},
-		{"ssl:127.0.0.1:6653", ""},
-		{"ptcp:", ""},
-		{"127.0.0.1:6653", ""},
-	} {
-		got, err := parseListen(tc.in)
-		if got != tc.want || (err == nil) != (tc.want != "") {
-			t.Errorf("parseListen(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
-		}
-	}
-}
-
 func TestControllerBadFlags(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
@@ -43,9 +20,12 @@ func TestControllerBadFlags(t *testing.T) {
 		{[]string{"--app", "router"}, `--app "router": want one of l2learning, hub`},
 		{[]string{"--of", "1.4"}, `--of "1.4": unknown version "1.4"; want 1.3, 1.0 or both`},
 		{[]string{"--log", "loud"}, `--log "loud": want one of debug, info, warn, error`},
-		{[]string{"--packet-in-rate", "-5"}, `--packet-in-rate -5: want a number of packet-ins per second, or 0 for no limit`},
-		{[]string{"--packet-in-rate", "fast"}, `invalid value "fast" for flag -packet-in-rate`},
-		{[]string{"--listen", "udp:1.2.3.4:5"}, `want tcp:HOST:PORT, tcp::PORT or ptcp:PORT[:HOST]`},
+		{[]string{"--packet-in-rate", "-5"}, `--packet-in-rate "-5": want a number of packet-ins per second, or 0 for no limit`},
+		{[]string{"--packet-in-rate", "fast"}, `--packet-in-rate "fast": want a number of packet-ins per second`},
+		{[]string{"--listen", "udp:1.2.3.4:5"}, `--listen "udp:1.2.3.4:5": unknown scheme; want tcp:HOST:PORT, tcp::PORT or ptcp:PORT[:HOST]`},
+		{[]string{"--ports", "eth1"}, `flag provided but not defined: -ports`},
+		{[]string{"--stack", "gvisor"}, `--stack "gvisor" needs --nic: tap:NAME, packet:IFACE or dgram:LOCAL,REMOTE`},
+		{[]string{"--ip", "10.0.0.2/24"}, `--ip "10.0.0.2/24": only the gvisor stack uses it`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
 		var stdout, stderr bytes.Buffer

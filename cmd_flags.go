@@ -1,56 +1,42 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"strings"
+	"os"
+	"os/signal"
+	"syscall"
 
-	"github.com/ofbox/ofbox/openflow"
+	"github.com/ofbox/ofbox/appliance"
 )
 
-// Flag parsing the role commands share.
-
-// specList collects repeated (or comma-separated) flag values, checked by
-// parse.
-type specList struct {
-	vals  []string
-	parse func(string) (string, error)
+// runRole is `ofbox controller` and `ofbox switch`: it runs the role until
+// SIGINT or SIGTERM.
+func runRole(role string, args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return roleMain(ctx, role, args, stdout, stderr)
 }
 
-func (l *specList) String() string { return strings.Join(l.vals, ",") }
-func (l *specList) Set(s string) error {
-	for _, f := range strings.Split(s, ",") {
-		if _, err := l.parse(f); err != nil {
-			return err
-		}
-		l.vals = append(l.vals, f)
+// roleMain reads the role's Config from the flags and the OFBOX_*
+// environment (not from /proc/cmdline: on a host or in a container that is
+// the host kernel's) and runs it. Exit status 2 is a usage error, 1 a
+// failed role.
+func roleMain(ctx context.Context, role string, args []string, stdout, stderr io.Writer) int {
+	cfg, err := appliance.Load(appliance.Sources{Role: role, Env: os.Environ(), Args: args, Usage: stderr})
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
-	return nil
-}
-
-// parseVersions parses a comma-separated list of OpenFlow versions.
-func parseVersions(s string) ([]openflow.Version, error) {
-	var vs []openflow.Version
-	for _, f := range strings.Split(s, ",") {
-		switch strings.ToLower(strings.TrimSpace(f)) {
-		case "1.0", "openflow10", "of10":
-			vs = append(vs, openflow.Version10)
-		case "1.3", "openflow13", "of13":
-			vs = append(vs, openflow.Version13)
-		default:
-			return nil, fmt.Errorf("unknown version %q; want 1.3, 1.0 or both", f)
-		}
+	if err != nil {
+		fmt.Fprintf(stderr, "ofbox %s: %v\n", role, err)
+		return 2
 	}
-	return vs, nil
-}
-
-// newLogger returns the text logger on w that --log level asks for.
-func newLogger(level string, w io.Writer) (*slog.Logger, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return nil, errors.New("want one of debug, info, warn, error")
+	if err := appliance.Run(ctx, cfg, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "ofbox %s: %v\n", role, err)
+		return 1
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+	return 0
 }

@@ -10,39 +10,7 @@ import (
 
 	"github.com/ofbox/ofbox/internal/ofboxbin"
 	"github.com/ofbox/ofbox/internal/testnet"
-	"github.com/ofbox/ofbox/openflow/flow"
 )
-
-func TestParsePorts(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want string // "1=a,2=b", or "" for an error
-	}{
-		{"veth1,veth2", "1=veth1,2=veth2"},
-		{"1=veth1,2=veth2", "1=veth1,2=veth2"},
-		{"5=a,7=b", "5=a,7=b"},
-		{"0x10=a", "16=a"},
-		{"a,a", ""},
-		{"1=a,1=b", ""},
-		{"0=a", ""},
-		{"65281=a", ""},
-		{"x=a", ""},
-		{"a,,b", ""},
-		{"averyveryverylongname", ""},
-	} {
-		ps, err := parsePorts(tc.in)
-		var got []string
-		for _, p := range ps {
-			got = append(got, fmt.Sprintf("%d=%s", p.no, p.name))
-		}
-		if s := strings.Join(got, ","); s != tc.want || (err == nil) != (tc.want != "") {
-			t.Errorf("parsePorts(%q) = %q, %v; want %q", tc.in, s, err, tc.want)
-		}
-	}
-	if ps, _ := parsePorts("9=x"); ps[0].no != flow.PortNo(9) {
-		t.Errorf("parsePorts(9=x) = %v; want port 9", ps)
-	}
-}
 
 func TestSwitchBadFlags(t *testing.T) {
 	for _, tc := range []struct {
@@ -55,7 +23,8 @@ func TestSwitchBadFlags(t *testing.T) {
 		{[]string{"--ports", "a", "--of", "1.4"}, `--of "1.4": unknown version "1.4"; want 1.3, 1.0 or both`},
 		{[]string{"--ports", "a", "--dpid", "zz"}, `--dpid "zz": want a 64-bit number such as 0x1 or 42`},
 		{[]string{"--ports", "a", "--log", "loud"}, `--log "loud": want one of debug, info, warn, error`},
-		{[]string{"--ports", "a", "--controller", "ptcp:6653"}, `want tcp:HOST:PORT`},
+		{[]string{"--ports", "a", "--controller", "ptcp:6653"}, `--controller "ptcp:6653": want tcp:HOST:PORT`},
+		{[]string{"--ports", "a", "--app", "hub"}, `flag provided but not defined: -app`},
 		{[]string{"--ports", "a", "--listen", "udp:1"}, `want tcp:HOST:PORT, tcp::PORT or ptcp:PORT[:HOST]`},
 		{[]string{"--ports", "a", "extra"}, `unexpected argument "extra"`},
 	} {

@@ -4,12 +4,22 @@
 //	ofbox <command> [flags]
 //
 // Run it without arguments for the list of commands.
+//
+// As PID 1 without a command, ofbox is the /init of its VM image and hands
+// over to appliance.Boot, which takes the role from the kernel command line
+// (ofbox.role=...). In a container, where ofbox is PID 1 as well, the
+// entrypoint names a command (`/ofbox switch --ports eth1,eth2`), so there
+// are no mounts or modules there. On a host, ofbox without a command prints
+// the usage even if /proc/cmdline has ofbox.role=: booting is for PID 1
+// alone.
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/ofbox/ofbox/appliance"
 )
 
 // command is one subcommand. A command whose work lands in a later issue
@@ -34,7 +44,25 @@ var commands = []command{
 var version = "dev"
 
 func main() {
+	if os.Getpid() == 1 && !isCommand(os.Args[1:]) {
+		appliance.Boot() // never returns
+	}
 	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// isCommand reports whether args start with a command. The kernel hands
+// /init the command line words it does not know as arguments, so PID 1
+// boots unless the first is a command.
+func isCommand(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return true
+		}
+	}
+	return args[0] == "help" || args[0] == "-h" || args[0] == "--help"
 }
 
 func dispatch(args []string, stdout, stderr io.Writer) int {

@@ -25,3 +25,24 @@ func TestDispatch(t *testing.T) {
 		}
 	}
 }
+
+// TestIsCommand: as PID 1, ofbox boots unless its first argument is a
+// command (a container's entrypoint names one; the kernel hands /init
+// only the words of its command line it does not know).
+func TestIsCommand(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"nokaslr"}, false},
+		{[]string{"switch", "--ports", "eth1"}, true},
+		{[]string{"controller"}, true},
+		{[]string{"image"}, true},
+		{[]string{"--help"}, true},
+	} {
+		if got := isCommand(tc.args); got != tc.want {
+			t.Errorf("isCommand(%q) = %v; want %v", tc.args, got, tc.want)
+		}
+	}
+}
