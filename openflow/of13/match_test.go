@@ -177,15 +177,15 @@ var flowVecsA = []flowVecA{
 // TestFlowVectors checks each golden FLOW_MOD: the bytes in testdata are
 // what this package encodes, they decode back to the same match and
 // instructions, re-encode byte for byte, and ovs-ofctl prints them without
-// complaint and with the fields and actions encoded. Set OFBOX_UPDATE=1
-// to rewrite the files.
+// complaint and with the fields and actions encoded. go test -update
+// rewrites the files.
 func TestFlowVectors(t *testing.T) {
 	for _, v := range flowVecsA {
 		t.Run(v.file, func(t *testing.T) {
 			m := &Match{Fields: v.m}
 			msg := flowModA(t, m, v.is)
 			path := filepath.Join("testdata", v.file)
-			if os.Getenv("OFBOX_UPDATE") != "" {
+			if *update {
 				var s strings.Builder
 				s.WriteString("# OpenFlow 1.3 FLOW_MOD: " + m.String() + " actions=" + InstructionsString(v.is) + "\n")
 				s.WriteString("# (owner A's match/instruction vector; checked with ovs-ofctl ofp-print)\n")
@@ -260,7 +260,7 @@ func readHexA(t testing.TB, path string) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (OFBOX_UPDATE=1 writes it)", err)
+		t.Fatalf("%v (go test -update writes it)", err)
 	}
 	var s strings.Builder
 	for _, line := range strings.Split(string(raw), "\n") {
