@@ -1,6 +1,7 @@
 package appliance
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -113,6 +115,7 @@ func runVM(cfg Config, log *slog.Logger) error {
 		sig := <-sigs
 		cancel(fmt.Errorf("signal %v", sig))
 	}()
+	go consoleCommands(os.Stdin, cancel, log)
 	cfg.Ready = func(role, details string) {
 		fmt.Fprintln(os.Stdout, readyLine(role, details, sinceBoot()))
 	}
@@ -181,5 +184,23 @@ func powerOff(log *slog.Logger) {
 	log.Error("power off failed", "err", err)
 	for {
 		time.Sleep(time.Hour)
+	}
+}
+
+// consoleCommands reads lines typed on the console: "poweroff" (or "halt")
+// ends the role as SIGTERM does, so that whoever holds the serial line (QEMU's
+// -serial stdio, qemu.VM.PowerOff) can shut the appliance down cleanly.
+// Other lines are answered with what is understood.
+func consoleCommands(r io.Reader, cancel context.CancelCauseFunc, log *slog.Logger) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		switch cmd := strings.TrimSpace(sc.Text()); cmd {
+		case "":
+		case "poweroff", "halt":
+			cancel(fmt.Errorf("%s typed on the console", cmd))
+			return
+		default:
+			log.Warn("console command not understood", "command", cmd, "accepted", "poweroff, halt")
+		}
 	}
 }

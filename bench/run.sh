@@ -30,3 +30,8 @@ bench/switch.sh | tee "$out/switch.txt"
 # Classifier lookup cost against table size (the cached path must stay flat).
 echo
 go test -run '^$' -bench 'Lookup' -benchmem ./roles/switch/datapath | tee "$out/lookup.txt"
+
+# The appliance: image sizes, boot to ready per kernel (TCG), and the
+# controller over ofbox's gVisor stack on a TAP vs the host stack.
+echo
+bench/appliance.sh | tee "$out/appliance-summary.txt"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"sync"
@@ -21,9 +22,10 @@ type VM struct {
 	err     error         // Wait's result, set before done closes
 
 	mu      sync.Mutex
-	cmd     *exec.Cmd // the QEMU running now, or the last one
-	accel   string    // its accelerator
-	stopped bool      // Stop was called: boot no more
+	cmd     *exec.Cmd      // the QEMU running now, or the last one
+	stdin   io.WriteCloser // its serial console's input
+	accel   string         // its accelerator
+	stopped bool           // Stop was called: boot no more
 }
 
 // ErrExitedBeforeReady is what WaitReady returns, wrapped with QEMU's exit
@@ -104,6 +106,12 @@ func (vm *VM) boot(argv []string, accel string) (exited chan error, err error) {
 	// starting thread ends, which Go does only for a goroutine that locked
 	// its thread and returns: do not Start from one).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("qemu: %w", err)
+	}
 	vm.mu.Lock()
 	if vm.stopped {
 		vm.mu.Unlock()
@@ -113,7 +121,7 @@ func (vm *VM) boot(argv []string, accel string) (exited chan error, err error) {
 	}
 	err = cmd.Start()
 	if err == nil {
-		vm.cmd, vm.accel = cmd, accel
+		vm.cmd, vm.accel, vm.stdin = cmd, accel, stdin
 	}
 	vm.mu.Unlock()
 	w.Close()
@@ -269,4 +277,19 @@ func (vm *VM) PID() int {
 	vm.mu.Lock()
 	defer vm.mu.Unlock()
 	return vm.cmd.Process.Pid
+}
+
+// PowerOff asks the guest to shut down cleanly: it types "poweroff" on the
+// serial console, which ofbox as PID 1 takes as it takes SIGTERM (it stops
+// the role, syncs and powers the VM off). Wait then returns QEMU's exit.
+func (vm *VM) PowerOff() error {
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	if vm.stdin == nil {
+		return errors.New("qemu: power off: no VM running")
+	}
+	if _, err := io.WriteString(vm.stdin, "poweroff\n"); err != nil {
+		return fmt.Errorf("qemu: power off: %w", err)
+	}
+	return nil
 }

@@ -339,3 +339,24 @@ func TestConsoleLongLine(t *testing.T) {
 			len(long), len(lines), len(lines[0]), lines[len(lines)-1], got, maxLine)
 	}
 }
+
+// TestPowerOff: PowerOff types "poweroff" on the serial console; a guest
+// that powers off on it ends QEMU with 0.
+func TestPowerOff(t *testing.T) {
+	q, _ := fakeQEMU(t, `printf 'ofbox: ready role=controller in 300 ms\r\n'
+read line
+echo "console got: $line"
+[ "$line" = poweroff ] && { echo 'reboot: Power down'; exit 0; }
+exit 3`)
+	vm, con := startFake(t, VMConfig{QEMU: q, Accel: "tcg"})
+	waitReady(t, vm)
+	if err := vm.PowerOff(); err != nil {
+		t.Fatalf("PowerOff() = %v", err)
+	}
+	if err := vm.Wait(); err != nil {
+		t.Fatalf("Wait() after PowerOff = %v\n%s", err, con)
+	}
+	if !strings.Contains(con.String(), "console got: poweroff") {
+		t.Errorf("console:\n%s\nwant the guest to read poweroff", con)
+	}
+}
