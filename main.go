@@ -33,7 +33,7 @@ type command struct {
 var commands = []command{
 	{name: "controller", summary: "run the OpenFlow controller role", run: runController},
 	{name: "switch", summary: "run the OpenFlow switch role", run: runSwitch},
-	{name: "image", summary: "build the VM image and the scratch OCI image", issue: 5},
+	{name: "image", summary: "build the VM image and the scratch OCI image", run: runImage},
 	{name: "vm", summary: "boot an ofbox VM under QEMU", run: runVM},
 	{name: "sim", summary: "run an in-process network of switches, hosts and a controller", issue: 6},
 	{name: "bench", summary: "load generators: fake switches and traffic", run: runBench},

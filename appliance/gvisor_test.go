@@ -2,50 +2,20 @@ package appliance
 
 import (
 	"context"
-	"net"
 	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ofbox/ofbox/internal/testnet"
-	"github.com/ofbox/ofbox/netstack"
 	"github.com/ofbox/ofbox/openflow"
 )
-
-// freeUDP returns a loopback UDP address that was free a moment ago.
-func freeUDP(t *testing.T) string {
-	t.Helper()
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().String()
-}
-
-// peerStack runs a gVisor stack with address ip on a dgram link to the
-// returned NIC spec, which a Run's gVisor stack takes.
-func peerStack(t *testing.T, ip string) (*netstack.Stack, string) {
-	t.Helper()
-	theirs := freeUDP(t)
-	dev, err := netstack.OpenDgram("127.0.0.1:0", theirs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := netstack.NewStack(netstack.StackConfig{NICs: []netstack.StackNIC{{Device: dev, Addrs: []netip.Prefix{netip.MustParsePrefix(ip)}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, "dgram:" + theirs + "," + dev.LocalAddr().String()
-}
 
 // TestRunControllerGVisor runs the controller on its own gVisor stack over
 // a dgram link (QEMU's -netdev dgram framing) to a stack in the test,
 // which connects as a switch: no root, no kernel addresses.
 func TestRunControllerGVisor(t *testing.T) {
-	peer, nic := peerStack(t, "10.9.0.2/24")
+	peer, nic := testnet.DgramPeer(t, "10.9.0.2/24")
 	waitReady, _ := start(t, Config{Role: RoleController, Stack: StackGVisor, NIC: nic,
 		IP: []netip.Prefix{netip.MustParsePrefix("10.9.0.1/24")}, OF: []openflow.Version{openflow.Version10}})
 	details := waitReady()
@@ -74,7 +44,7 @@ func TestIntegrationRunGVisor(t *testing.T) {
 	testnet.RequireRoot(t)
 	testnet.RequireTools(t, "ip", "ping", "ethtool")
 	h := testnet.Hosts(t, nil, 2, false)
-	a, b := freeUDP(t), freeUDP(t)
+	a, b := testnet.FreeUDP(t), testnet.FreeUDP(t)
 	ctlReady, _ := start(t, Config{Role: RoleController, Stack: StackGVisor, NIC: "dgram:" + a + "," + b,
 		IP: []netip.Prefix{netip.MustParsePrefix("10.9.0.1/24")}})
 	ctlReady()

@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ofbox/ofbox/image"
 )
 
 // VMConfig describes one VM.
@@ -51,10 +53,6 @@ const (
 	DefaultKVMDevice  = "/dev/kvm"
 	minMemory         = 64 // MiB: the kernel, the initramfs unpacked and the Go runtime
 )
-
-// defaultImageDir is image.DefaultDir: where `ofbox image --kernel K` writes
-// by default. Kept here until the qemu package may import image.
-func defaultImageDir(kernel string) string { return filepath.Join("out", "image", kernel) }
 
 // Machine is the -M argument. microvm keeps only what an ofbox VM uses:
 //   - acpi=on: the kernel powers the VM off through ACPI (without it a
@@ -136,7 +134,7 @@ func withDefaults(cfg VMConfig) (VMConfig, error) {
 		return cfg, fmt.Errorf("qemu: kernel %q: want minimal or debian", cfg.Kernel)
 	}
 	if cfg.Image == "" {
-		cfg.Image = defaultImageDir(cfg.Kernel)
+		cfg.Image = image.DefaultDir(cfg.Kernel)
 	}
 	if cfg.Accel == "" {
 		cfg.Accel = "auto"
@@ -169,7 +167,7 @@ func withDefaults(cfg VMConfig) (VMConfig, error) {
 // how to build them.
 func imageFiles(cfg VMConfig) (kernel, initrd string, err error) {
 	build := "ofbox image --kernel " + cfg.Kernel
-	if cfg.Image != defaultImageDir(cfg.Kernel) {
+	if cfg.Image != image.DefaultDir(cfg.Kernel) {
 		build += " --out " + cfg.Image
 	}
 	kernel, initrd = filepath.Join(cfg.Image, "kernel"), filepath.Join(cfg.Image, "initrd")

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os/signal"
+	"sort"
+	"syscall"
+
+	"github.com/ofbox/ofbox/image"
+)
+
+// runImage is `ofbox image`: write the VM image (kernel, initramfs with
+// this binary as /init) and the scratch OCI image into a directory.
+func runImage(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return imageMain(ctx, args, stdout, stderr)
+}
+
+func imageMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ofbox image", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	kernel := fs.String("kernel", image.KernelMinimal, "the kernel: minimal (built once from Debian's linux-source-6.1, cached) or debian (linux-image-cloud-amd64 and its virtio modules)")
+	out := fs.String("out", "", "the output `DIR` (default out/image/KERNEL, where ofbox vm looks)")
+	binary := fs.String("binary", "", "the ofbox binary to put in the image (default this one)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: ofbox image [--kernel minimal|debian] [--out DIR] [--binary PATH]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ofbox image: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *kernel != image.KernelMinimal && *kernel != image.KernelDebian {
+		fmt.Fprintf(stderr, "ofbox image: --kernel %q: want minimal or debian\n", *kernel)
+		return 2
+	}
+	res, err := image.Build(ctx, image.Options{Kernel: *kernel, Out: *out, Binary: *binary, Progress: stderr})
+	if err != nil {
+		fmt.Fprintf(stderr, "ofbox %v\n", err)
+		return 1
+	}
+	names := make([]string, 0, len(res.Files))
+	for n := range res.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(stdout, "ofbox image: %s kernel %s in %s\n", res.Kernel, res.KernelVersion, res.Dir)
+	for _, n := range names {
+		fmt.Fprintf(stdout, "  %-14s %8.2f MB\n", n, float64(res.Files[n])/(1<<20))
+	}
+	fmt.Fprintf(stdout, "  kernel+initrd  %8.2f MB\n", float64(res.Files["kernel"]+res.Files["initrd"])/(1<<20))
+	return 0
+}

@@ -1,0 +1,188 @@
+// Package image builds ofbox's VM image and its scratch container image
+// from the running executable: a kernel (a minimal one built once from
+// Debian's linux-source-6.1, or Debian's own cloud kernel), an initramfs
+// whose /init is this binary (newc cpio, gzip, reproducible), an OCI image
+// layout tarball with the binary alone (FROM scratch) and a Dockerfile.
+//
+// The directory Build writes:
+//
+//	kernel         what QEMU's -kernel boots (bzImage)
+//	initrd         the initramfs: /init, /dev/console, the mount points and,
+//	               for the Debian kernel, /lib/modules/*.ko with
+//	               /lib/modules/order (load order, dependencies first)
+//	ofbox-oci.tar  the OCI image layout (tag latest)
+//	Dockerfile     the same image for users with Docker (FROM scratch)
+//	ofbox          the binary, for the Dockerfile's build context
+//	image.json     what was built: kernel kind, release, file sizes
+package image
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// Kernels are the kernel kinds Build takes.
+const (
+	KernelMinimal = "minimal"
+	KernelDebian  = "debian"
+)
+
+// Options configures Build.
+type Options struct {
+	Kernel   string    // KernelMinimal or KernelDebian
+	Out      string    // default DefaultDir(Kernel)
+	Binary   string    // default os.Executable()
+	Progress io.Writer // progress lines for the long steps; default io.Discard
+}
+
+// Result is what Build wrote: image.json's content.
+type Result struct {
+	Dir           string           `json:"-"`
+	Kernel        string           `json:"kernel"`
+	KernelVersion string           `json:"kernel_version"`
+	Modules       []string         `json:"modules,omitempty"`
+	Files         map[string]int64 `json:"files"`
+}
+
+// DefaultDir is where Build writes without Options.Out, and where
+// `ofbox vm` looks without --image: out/image/KERNEL.
+func DefaultDir(kernel string) string { return filepath.Join("out", "image", kernel) }
+
+// Build writes the image for o.Kernel into o.Out.
+func Build(ctx context.Context, o Options) (*Result, error) {
+	if o.Progress == nil {
+		o.Progress = io.Discard
+	}
+	if o.Kernel != KernelMinimal && o.Kernel != KernelDebian {
+		return nil, fmt.Errorf("image: kernel %q: want minimal or debian", o.Kernel)
+	}
+	if o.Out == "" {
+		o.Out = DefaultDir(o.Kernel)
+	}
+	if o.Binary == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("image: %w", err)
+		}
+		o.Binary = exe
+	}
+	bin, err := os.ReadFile(o.Binary)
+	if err != nil {
+		return nil, fmt.Errorf("image: %w", err)
+	}
+	if err := checkStatic(o.Binary); err != nil {
+		return nil, err
+	}
+	var k *kernel
+	if o.Kernel == KernelMinimal {
+		k, err = minimalKernel(ctx, o.Progress)
+	} else {
+		k, err = debianKernel("/")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("image: %w", err)
+	}
+	kb, err := os.ReadFile(k.path)
+	if err != nil {
+		return nil, fmt.Errorf("image: %w", err)
+	}
+	var initrd, oci bytes.Buffer
+	fmt.Fprintf(o.Progress, "ofbox image: initramfs (%d MB binary, %d modules)\n", len(bin)>>20, len(k.mods))
+	if err := writeInitrd(&initrd, o.Binary, k.mods); err != nil {
+		return nil, fmt.Errorf("image: %w", err)
+	}
+	if err := writeOCI(&oci, bin); err != nil {
+		return nil, fmt.Errorf("image: %w", err)
+	}
+	res := &Result{Dir: o.Out, Kernel: o.Kernel, KernelVersion: k.version, Files: map[string]int64{}}
+	for _, m := range k.mods {
+		res.Modules = append(res.Modules, m.File)
+	}
+	files := map[string][]byte{
+		"kernel":        kb,
+		"initrd":        initrd.Bytes(),
+		"ofbox-oci.tar": oci.Bytes(),
+		"ofbox":         bin,
+		"Dockerfile":    []byte(dockerfile),
+	}
+	for name, b := range files {
+		res.Files[name] = int64(len(b))
+	}
+	meta, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	files["image.json"] = append(meta, '\n')
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("image: %w", err)
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		mode := os.FileMode(0o644)
+		if n == "ofbox" {
+			mode = 0o755
+		}
+		if err := writeAtomic(filepath.Join(o.Out, n), files[n], mode); err != nil {
+			return nil, fmt.Errorf("image: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// dockerfile builds the same image as ofbox-oci.tar with Docker, from the
+// image directory as the context.
+const dockerfile = `# The ofbox scratch image: the static binary alone.
+# docker build -t ofbox out/image/minimal && docker run --rm --cap-add NET_ADMIN --cap-add NET_RAW ofbox
+FROM scratch
+COPY ofbox /ofbox
+ENTRYPOINT ["/ofbox"]
+CMD ["controller", "--listen", "tcp::6653"]
+`
+
+// checkStatic refuses a dynamically linked binary: neither the initramfs
+// nor a scratch image has a dynamic loader.
+func checkStatic(path string) error {
+	f, err := elf.Open(path)
+	if err != nil {
+		return fmt.Errorf("image: %s: %w", path, err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return fmt.Errorf("image: %s is dynamically linked; build it with CGO_ENABLED=0 (make build)", path)
+		}
+	}
+	return nil
+}
+
+// writeAtomic writes b to path through a temporary file and a rename.
+func writeAtomic(path string, b []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

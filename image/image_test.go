@@ -1,0 +1,297 @@
+package image
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// fakeBinary is a stand-in for the ofbox executable.
+func fakeBinary(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ofbox")
+	if err := os.WriteFile(p, bytes.Repeat([]byte("ofbox\x00"), 50001), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+var testMods = []module{{"virtio.ko", []byte("ko-a")}, {"virtio_net.ko", []byte("ko-bb")}}
+
+func initrd(t *testing.T, bin string, mods []module) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := writeInitrd(&b, bin, mods); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestInitrdReproducible: two builds of the same inputs are byte for byte
+// the same (nothing of the time, the host or the order of a map leaks in).
+func TestInitrdReproducible(t *testing.T) {
+	bin := fakeBinary(t)
+	a := initrd(t, bin, testMods)
+	now := time.Now().Add(time.Hour)
+	os.Chtimes(bin, now, now)
+	b := initrd(t, bin, testMods)
+	if !bytes.Equal(a, b) {
+		t.Errorf("two initrd builds differ (%d and %d bytes)", len(a), len(b))
+	}
+	var oa, ob bytes.Buffer
+	if err := writeOCI(&oa, []byte("bin")); err != nil {
+		t.Fatal(err)
+	}
+	writeOCI(&ob, []byte("bin"))
+	if !bytes.Equal(oa.Bytes(), ob.Bytes()) {
+		t.Errorf("two OCI tarballs differ")
+	}
+}
+
+// TestInitrdListing lists the archive with GNU cpio, the oracle: every
+// entry with its type, mode, owner and device numbers.
+func TestInitrdListing(t *testing.T) {
+	if _, err := exec.LookPath("cpio"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("cpio not installed (Debian package cpio)")
+		}
+		t.Skip("cpio not installed (Debian package cpio)")
+	}
+	bin := fakeBinary(t)
+	zr, err := gzip.NewReader(bytes.NewReader(initrd(t, bin, testMods)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("cpio", "-itv", "--quiet", "--numeric-uid-gid")
+	cmd.Stdin = bytes.NewReader(raw)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("cpio -itv: %v\n%s", err, out)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(l)
+		// mode links uid gid [major, minor | size] date... name
+		if strings.HasPrefix(f[0], "c") {
+			got = append(got, strings.Join([]string{f[0], f[2], f[3], f[4] + f[5], f[len(f)-1]}, " "))
+			continue
+		}
+		got = append(got, strings.Join([]string{f[0], f[2], f[3], f[4], f[len(f)-1]}, " "))
+	}
+	want := []string{
+		"drwxr-xr-x 0 0 0 dev",
+		"crw------- 0 0 5,1 dev/console",
+		"drwxr-xr-x 0 0 0 proc",
+		"drwxr-xr-x 0 0 0 sys",
+		"drwxr-xr-x 0 0 0 tmp",
+		"drwxr-xr-x 0 0 0 run",
+		"drwxr-xr-x 0 0 0 lib",
+		"drwxr-xr-x 0 0 0 lib/modules",
+		"-rw-r--r-- 0 0 4 lib/modules/virtio.ko",
+		"-rw-r--r-- 0 0 5 lib/modules/virtio_net.ko",
+		"-rw-r--r-- 0 0 24 lib/modules/order",
+		"-rwxr-xr-x 0 0 300006 init",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("cpio -itv (-want +got):\n%s\n%s", diff, out)
+	}
+	// The contents come back too: extract /init and the order file.
+	dir := t.TempDir()
+	cmd = exec.Command("cpio", "-id", "--quiet", "--no-absolute-filenames", "init", "lib/modules/order")
+	cmd.Dir, cmd.Stdin = dir, bytes.NewReader(raw)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("cpio -id: %v\n%s", err, out)
+	}
+	wantBin, _ := os.ReadFile(bin)
+	if b, _ := os.ReadFile(filepath.Join(dir, "init")); !bytes.Equal(b, wantBin) {
+		t.Errorf("extracted init differs from the binary")
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "lib/modules/order")); string(b) != "virtio.ko\nvirtio_net.ko\n" {
+		t.Errorf("order = %q", b)
+	}
+}
+
+func TestCPIOErrors(t *testing.T) {
+	w := newCPIOWriter(io.Discard)
+	for _, name := range []string{"", "/init", "TRAILER!!!"} {
+		if err := w.Add(cpioEntry{Name: name, Mode: modeDir}); err == nil {
+			t.Errorf("Add(%q) = nil; want an error", name)
+		}
+	}
+	if err := w.Add(cpioEntry{Name: "f", Mode: modeReg, Size: 10, Data: strings.NewReader("short")}); err == nil {
+		t.Errorf("Add of a short file = nil; want an error")
+	}
+	if err := writeInitrd(io.Discard, t.TempDir(), nil); err == nil {
+		t.Errorf("writeInitrd(a directory as binary) = nil; want an error")
+	}
+}
+
+// TestOCI unpacks the layout and follows it: index → manifest → config and
+// layer, every digest and size checked, the layer holding /ofbox alone.
+func TestOCI(t *testing.T) {
+	bin := []byte("the ofbox binary")
+	var b bytes.Buffer
+	if err := writeOCI(&b, bin); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	tr := tar.NewReader(&b)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(tr)
+		files[h.Name] = data
+	}
+	if string(files["oci-layout"]) != `{"imageLayoutVersion":"1.0.0"}` {
+		t.Errorf("oci-layout = %q", files["oci-layout"])
+	}
+	blob := func(d ociDescriptor) []byte {
+		t.Helper()
+		data, ok := files["blobs/sha256/"+strings.TrimPrefix(d.Digest, "sha256:")]
+		if !ok || digest(data) != d.Digest || int64(len(data)) != d.Size {
+			t.Fatalf("blob %s (%d bytes): missing or wrong", d.Digest, d.Size)
+		}
+		return data
+	}
+	var idx ociIndex
+	if err := json.Unmarshal(files["index.json"], &idx); err != nil || len(idx.Manifests) != 1 ||
+		idx.Manifests[0].Annotations["org.opencontainers.image.ref.name"] != "latest" {
+		t.Fatalf("index.json = %s (%v)", files["index.json"], err)
+	}
+	var man ociManifest
+	if err := json.Unmarshal(blob(idx.Manifests[0]), &man); err != nil || len(man.Layers) != 1 || man.Layers[0].MediaType != mediaLayer {
+		t.Fatalf("manifest: %+v (%v)", man, err)
+	}
+	var cfg ociConfig
+	if err := json.Unmarshal(blob(man.Config), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !cmp.Equal(cfg.Config.Entrypoint, []string{"/ofbox"}) || cfg.OS != "linux" || cfg.Architecture != "amd64" {
+		t.Errorf("config = %+v", cfg)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(blob(man.Layers[0])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(zr)
+	if digest(raw) != cfg.RootFS.DiffIDs[0] {
+		t.Errorf("diff_id %s; the layer's tar is %s", cfg.RootFS.DiffIDs[0], digest(raw))
+	}
+	lr := tar.NewReader(bytes.NewReader(raw))
+	h, err := lr.Next()
+	if err != nil || h.Name != "ofbox" || h.Mode != 0o755 || h.Uid != 0 {
+		t.Fatalf("layer entry %+v, %v; want ofbox 0755 root", h, err)
+	}
+	if got, _ := io.ReadAll(lr); !bytes.Equal(got, bin) {
+		t.Errorf("layer's ofbox = %q; want the binary", got)
+	}
+	if _, err := lr.Next(); err != io.EOF {
+		t.Errorf("layer holds more than /ofbox: %v", err)
+	}
+}
+
+// TestLoadOrder: dependencies first, each module once, in the order
+// modules.dep's lists load (last to first).
+func TestLoadOrder(t *testing.T) {
+	dep := `kernel/drivers/virtio/virtio_mmio.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko
+kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko kernel/net/core/failover.ko kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko
+kernel/net/core/failover.ko:
+`
+	deps, err := parseModulesDep(strings.NewReader(dep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := loadOrder(deps, debianModules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"kernel/drivers/virtio/virtio_ring.ko", "kernel/drivers/virtio/virtio.ko", "kernel/drivers/virtio/virtio_mmio.ko",
+		"kernel/net/core/failover.ko", "kernel/drivers/net/net_failover.ko", "kernel/drivers/net/virtio_net.ko"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("loadOrder (-want +got):\n%s", diff)
+	}
+	if _, err := loadOrder(deps, []string{"kernel/none.ko"}); err == nil {
+		t.Errorf("loadOrder of a module not in modules.dep = nil error")
+	}
+}
+
+// TestDebianKernel reads a fake /boot and /lib/modules tree.
+func TestDebianKernel(t *testing.T) {
+	root := t.TempDir()
+	if _, err := debianKernel(root); err == nil || !strings.Contains(err.Error(), "linux-image-cloud-amd64") {
+		t.Errorf("debianKernel(empty) = %v; want the package to install", err)
+	}
+	ver := "6.1.0-9-cloud-amd64"
+	for p, data := range map[string]string{
+		"boot/vmlinuz-" + ver:                                          "bzImage",
+		"lib/modules/" + ver + "/modules.dep":                          "kernel/drivers/virtio/virtio_mmio.ko: kernel/drivers/virtio/virtio.ko\nkernel/drivers/net/virtio_net.ko: kernel/drivers/virtio/virtio.ko\n",
+		"lib/modules/" + ver + "/kernel/drivers/virtio/virtio_mmio.ko": "mmio",
+		"lib/modules/" + ver + "/kernel/drivers/virtio/virtio.ko":      "virtio",
+		"lib/modules/" + ver + "/kernel/drivers/net/virtio_net.ko":     "net",
+	} {
+		os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755)
+		if err := os.WriteFile(filepath.Join(root, p), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k, err := debianKernel(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range k.mods {
+		got = append(got, m.File+"="+string(m.Data))
+	}
+	if want := []string{"virtio.ko=virtio", "virtio_mmio.ko=mmio", "virtio_net.ko=net"}; k.version != ver || !cmp.Equal(got, want) {
+		t.Errorf("debianKernel = %s %v; want %s %v", k.version, got, ver, want)
+	}
+}
+
+// TestCheckConfig: an option the fragment sets that olddefconfig dropped is
+// named.
+func TestCheckConfig(t *testing.T) {
+	p := filepath.Join(t.TempDir(), ".config")
+	os.WriteFile(p, []byte("CONFIG_NET=y\n# CONFIG_MODULES is not set\nCONFIG_PACKET=m\n"), 0o644)
+	if err := checkConfig(p, "CONFIG_NET=y\n# CONFIG_MODULES is not set\n"); err != nil {
+		t.Errorf("checkConfig of a kept fragment = %v", err)
+	}
+	err := checkConfig(p, "CONFIG_NET=y\nCONFIG_PACKET=y\nCONFIG_VIRTIO=y\n")
+	if err == nil || !strings.Contains(err.Error(), "CONFIG_PACKET=y") || !strings.Contains(err.Error(), "CONFIG_VIRTIO=y") {
+		t.Errorf("checkConfig of dropped options = %v; want both named", err)
+	}
+}
+
+// TestBuildErrors: bad options are named; a dynamically linked binary is
+// refused (neither image has a loader).
+func TestBuildErrors(t *testing.T) {
+	if _, err := Build(t.Context(), Options{Kernel: "tiny"}); err == nil || !strings.Contains(err.Error(), `"tiny": want minimal or debian`) {
+		t.Errorf("Build(kernel tiny) = %v", err)
+	}
+	if _, err := Build(t.Context(), Options{Kernel: KernelDebian, Binary: fakeBinary(t)}); err == nil {
+		t.Errorf("Build(not an ELF binary) = nil error")
+	}
+	if sh, err := exec.LookPath("sh"); err == nil {
+		if err := checkStatic(sh); err == nil || !strings.Contains(err.Error(), "CGO_ENABLED=0") {
+			t.Errorf("checkStatic(%s) = %v; want dynamically linked", sh, err)
+		}
+	}
+}
