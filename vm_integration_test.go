@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ofbox/ofbox/internal/ofboxbin"
+	"github.com/ofbox/ofbox/internal/stacktest"
 	"github.com/ofbox/ofbox/internal/testnet"
 	"github.com/ofbox/ofbox/openflow"
 	"github.com/ofbox/ofbox/openflow/of13"
@@ -112,7 +113,7 @@ func powerOff(t *testing.T, vm *qemu.VM, con *syncBuffer) {
 }
 
 func testSwitchVM(t *testing.T, dir, kernel string) {
-	peer, mgmt := testnet.DgramPeer(t, "10.0.0.1/24")
+	peer, mgmt := stacktest.DgramPeer(t, "10.0.0.1/24")
 	l, err := peer.Listen("tcp", ":6653")
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +133,7 @@ func testSwitchVM(t *testing.T, dir, kernel string) {
 	t.Cleanup(func() { cancel(); l.Close(); wg.Wait() })
 
 	// eth1 is the switch's one data port, a dgram link nobody listens to.
-	data := "dgram:" + testnet.FreeUDP(t) + "," + testnet.FreeUDP(t)
+	data := "dgram:" + stacktest.FreeUDP(t) + "," + stacktest.FreeUDP(t)
 	vm, con := bootVM(t, qemu.VMConfig{Role: "switch", Image: dir, Kernel: kernel, NICs: []string{mgmt, data},
 		Params: []string{"ofbox.ip=10.0.0.2/24", "ofbox.controller=tcp:10.0.0.1:6653", "ofbox.dpid=0x42"}})
 	select {
@@ -147,7 +148,7 @@ func testSwitchVM(t *testing.T, dir, kernel string) {
 }
 
 func testControllerVM(t *testing.T, dir, kernel string) {
-	peer, mgmt := testnet.DgramPeer(t, "10.0.0.1/24")
+	peer, mgmt := stacktest.DgramPeer(t, "10.0.0.1/24")
 	vm, con := bootVM(t, qemu.VMConfig{Role: "controller", Image: dir, Kernel: kernel, NICs: []string{mgmt},
 		Params: []string{"ofbox.ip=10.0.0.2/24", "ofbox.of=1.3"}})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ofbox/ofbox/internal/stacktest"
 	"github.com/ofbox/ofbox/internal/testnet"
 	"github.com/ofbox/ofbox/openflow"
 )
@@ -15,7 +16,7 @@ import (
 // a dgram link (QEMU's -netdev dgram framing) to a stack in the test,
 // which connects as a switch: no root, no kernel addresses.
 func TestRunControllerGVisor(t *testing.T) {
-	peer, nic := testnet.DgramPeer(t, "10.9.0.2/24")
+	peer, nic := stacktest.DgramPeer(t, "10.9.0.2/24")
 	waitReady, _ := start(t, Config{Role: RoleController, Stack: StackGVisor, NIC: nic,
 		IP: []netip.Prefix{netip.MustParsePrefix("10.9.0.1/24")}, OF: []openflow.Version{openflow.Version10}})
 	details := waitReady()
@@ -44,7 +45,7 @@ func TestIntegrationRunGVisor(t *testing.T) {
 	testnet.RequireRoot(t)
 	testnet.RequireTools(t, "ip", "ping", "ethtool")
 	h := testnet.Hosts(t, nil, 2, false)
-	a, b := testnet.FreeUDP(t), testnet.FreeUDP(t)
+	a, b := stacktest.FreeUDP(t), stacktest.FreeUDP(t)
 	ctlReady, _ := start(t, Config{Role: RoleController, Stack: StackGVisor, NIC: "dgram:" + a + "," + b,
 		IP: []netip.Prefix{netip.MustParsePrefix("10.9.0.1/24")}})
 	ctlReady()

@@ -1,4 +1,6 @@
-package testnet
+// Package stacktest gives tests a gVisor stack of their own on a dgram link,
+// the way host-side programs meet ofbox VMs without root.
+package stacktest
 
 import (
 	"net"
