@@ -180,6 +180,12 @@ func reap() {
 // PID 1 still must not exit (the kernel would panic), so it waits.
 func powerOff(log *slog.Logger) {
 	unix.Sync()
+	// The serial driver sends what we wrote from a buffer: wait until it
+	// is out (tcdrain), or the last lines, the why of the power-off,
+	// never reach the console.
+	for _, fd := range []int{1, 2} {
+		unix.IoctlSetInt(fd, unix.TCSBRK, 1)
+	}
 	err := unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF)
 	log.Error("power off failed", "err", err)
 	for {
