@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"debug/elf"
 	"strings"
 	"testing"
+
+	"github.com/ofbox/ofbox/internal/ofboxbin"
 )
 
 func TestDispatch(t *testing.T) {
@@ -44,5 +47,23 @@ func TestIsCommand(t *testing.T) {
 		if got := isCommand(tc.args); got != tc.want {
 			t.Errorf("isCommand(%q) = %v; want %v", tc.args, got, tc.want)
 		}
+	}
+}
+
+// TestStaticBinary: the binary as users build it is static (`ldd`: not a
+// dynamic executable): it is a VM's /init and a scratch image's only file.
+func TestStaticBinary(t *testing.T) {
+	f, err := elf.Open(ofboxbin.Path(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP || p.Type == elf.PT_DYNAMIC {
+			t.Errorf("ofbox has a %v program header: dynamically linked", p.Type)
+		}
+	}
+	if f.Section(".interp") != nil {
+		t.Errorf("ofbox has an .interp section")
 	}
 }

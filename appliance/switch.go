@@ -29,14 +29,20 @@ func runSwitch(ctx context.Context, cfg Config, nw network, stdout io.Writer, lo
 	sw := ofswitch.New(ofswitch.Config{DatapathID: cfg.DPID, Versions: cfg.OF, Controllers: targets,
 		FailMode: cfg.FailMode, Logger: log, Dial: nw.Dial})
 	devs := map[flow.PortNo]*netstack.PacketDevice{}
-	for _, p := range cfg.Ports {
-		dev, err := netstack.OpenPacket(p.Name, netstack.PacketOptions{})
+	opened := openPorts(cfg.Ports)
+	for i, p := range cfg.Ports {
+		dev, err := opened[i].dev, opened[i].err
 		if err == nil {
 			if err = sw.AddPort(p.No, dev); err != nil {
 				dev.Close()
 			}
 		}
 		if err != nil {
+			for _, o := range opened[i+1:] {
+				if o.dev != nil {
+					o.dev.Close()
+				}
+			}
 			closeAll(ls)
 			sw.Datapath().Close()
 			return fmt.Errorf("port %s: %w", p, err)
@@ -56,6 +62,25 @@ func runSwitch(ctx context.Context, cfg Config, nw network, stdout io.Writer, lo
 	err = sw.Run(ctx, ls...)
 	wg.Wait()
 	return err
+}
+
+// openedPort is one port's OpenPacket result.
+type openedPort struct {
+	dev *netstack.PacketDevice
+	err error
+}
+
+// openPorts opens the ports' AF_PACKET devices all at once: setting up a
+// receive ring waits out an RCU grace period in the kernel, tens of ms at
+// boot, and in parallel the waits overlap.
+func openPorts(ports []Port) []openedPort {
+	out := make([]openedPort, len(ports))
+	var wg sync.WaitGroup
+	for i, p := range ports {
+		wg.Go(func() { out[i].dev, out[i].err = netstack.OpenPacket(p.Name, netstack.PacketOptions{}) })
+	}
+	wg.Wait()
+	return out
 }
 
 // linkPoll is how often the switch looks at its NICs' carrier: link changes

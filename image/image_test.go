@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/klauspost/compress/zstd"
 )
 
 // fakeBinary is a stand-in for the ofbox executable.
@@ -68,10 +69,11 @@ func TestInitrdListing(t *testing.T) {
 		t.Skip("cpio not installed (Debian package cpio)")
 	}
 	bin := fakeBinary(t)
-	zr, err := gzip.NewReader(bytes.NewReader(initrd(t, bin, testMods)))
+	zr, err := zstd.NewReader(bytes.NewReader(initrd(t, bin, testMods)))
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer zr.Close()
 	raw, err := io.ReadAll(zr)
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 const nicForms = "tap:NAME, packet:IFACE or dgram:LOCAL,REMOTE (LOCAL and REMOTE host:port)"
 
 // OpenNIC opens a NIC from a spec: tap:NAME (OpenTAP), packet:IFACE
-// (OpenPacket with default options) or dgram:LOCAL,REMOTE (OpenDgram).
+// (OpenPacket without a receive ring) or dgram:LOCAL,REMOTE (OpenDgram).
 // Errors name the spec and the accepted forms.
 func OpenNIC(spec string) (Device, error) {
 	kind, arg, ok := strings.Cut(spec, ":")
@@ -24,7 +24,10 @@ func OpenNIC(spec string) (Device, error) {
 		}
 		return d, nil
 	case "packet":
-		d, err := OpenPacket(arg, PacketOptions{})
+		// A stack's NIC carries management traffic: recvmmsg, not a ring,
+		// whose set-up waits out an RCU grace period in the kernel
+		// (synchronize_net), tens of ms at boot.
+		d, err := OpenPacket(arg, PacketOptions{NoRing: true})
 		if err != nil {
 			return nil, fmt.Errorf("netstack: nic %q: %w", spec, err)
 		}
