@@ -17,8 +17,10 @@ build:
 # test: the whole suite as CI runs it (lint first: it is cheap and catches most).
 # Allocation tests (named *Allocs*) run again without -race: the race
 # detector allocates on its own, so some of them skip under it.
+# The first run builds the minimal kernel for the VM tests (minutes on 2
+# cores): hence the long timeout.
 test: lint
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 40m ./...
 	$(GO) test -count=1 -run Allocs ./...
 
 lint:

@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"github.com/klauspost/compress/zstd"
 )
 
 // module is a kernel module for the initramfs: its file name in
@@ -21,7 +19,7 @@ type module struct {
 // holds the console the kernel opens for PID 1 before anything is mounted.
 var initrdDirs = []string{"dev", "proc", "sys", "tmp", "run", "lib", "lib/modules"}
 
-// writeInitrd writes the initramfs as a zstd-compressed newc cpio archive:
+// writeInitrd writes the initramfs as an LZ4-compressed (legacy format) newc cpio archive:
 // the directories, /dev/console, the kernel modules with /lib/modules/order
 // (their load order) when there are any, and the binary as /init. Every
 // byte is a function of the inputs.
@@ -74,14 +72,4 @@ func writeInitrd(w io.Writer, binary string, mods []module) error {
 		return fmt.Errorf("initrd: compress: %w", err)
 	}
 	return nil
-}
-
-// newInitrdCompressor compresses the initramfs with zstd: the kernel
-// unpacks it before /init runs, on the boot's critical path, and under TCG
-// its zstd decompressor takes about a third of gzip's time for an archive
-// as small (the minimal kernel has CONFIG_RD_ZSTD; Debian's has both). One
-// encoder goroutine keeps the output a function of the input alone.
-func newInitrdCompressor(w io.Writer) (io.WriteCloser, error) {
-	return zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1),
-		zstd.WithWindowSize(1<<20))
 }
