@@ -64,6 +64,7 @@ func switchUnderTest(t *testing.T, offload bool, args ...string) (*testnet.NS, [
 func TestIntegrationOvsOfctl(t *testing.T) {
 	testnet.RequireRoot(t)
 	testnet.RequireTools(t, "ovs-ofctl", "ping", "ethtool")
+	ofboxbin.Path(t) // built before the subtests' clocks start
 	for _, tc := range []struct{ name, of string }{{"OpenFlow13", "-OOpenFlow13"}, {"OpenFlow10", "-OOpenFlow10"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -151,6 +152,7 @@ func TestIntegrationOvsOfctl(t *testing.T) {
 func TestIntegrationTestcontroller(t *testing.T) {
 	testnet.RequireRoot(t)
 	testnet.RequireTools(t, "ovs-testcontroller", "ping", "iperf3", "ethtool")
+	ofbox := ofboxbin.Path(t) // built before the subtests' clocks start
 	for _, tc := range []struct {
 		of, protocol string
 		offload      bool
@@ -158,7 +160,6 @@ func TestIntegrationTestcontroller(t *testing.T) {
 		t.Run(fmt.Sprintf("%s/offload=%v", tc.protocol, tc.offload), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			ofbox := ofboxbin.Path(t)
 			sw := testnet.NewNS(t, "sw")
 			h := testnet.Hosts(t, sw, 2, tc.offload)
 			testnet.StartTestController(t, sw, "ptcp:6653:127.0.0.1", tc.protocol)
@@ -187,13 +188,14 @@ func TestIntegrationTestcontroller(t *testing.T) {
 func TestIntegrationFailModes(t *testing.T) {
 	testnet.RequireRoot(t)
 	testnet.RequireTools(t, "ovs-testcontroller", "ovs-ofctl", "ping", "ethtool")
+	ofbox := ofboxbin.Path(t) // built before the subtests' clocks start
 	t.Run("secure", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		sw := testnet.NewNS(t, "sw")
 		h := testnet.Hosts(t, sw, 2, false)
 		ctl := testnet.StartTestController(t, sw, "ptcp:6653:127.0.0.1", "OpenFlow13")
-		p := testnet.Start(t, sw, ofboxbin.Path(t), "switch", "--ports", h[0].Port+","+h[1].Port,
+		p := testnet.Start(t, sw, ofbox, "switch", "--ports", h[0].Port+","+h[1].Port,
 			"--controller", "tcp:127.0.0.1:6653", "--listen", "ptcp:6634:127.0.0.1", "--fail-mode", "secure")
 		if err := p.WaitOutput(ctx, "connection up"); err != nil {
 			t.Fatal(err)
@@ -219,7 +221,7 @@ func TestIntegrationFailModes(t *testing.T) {
 		defer cancel()
 		sw := testnet.NewNS(t, "sw")
 		h := testnet.Hosts(t, sw, 2, false)
-		p := testnet.Start(t, sw, ofboxbin.Path(t), "switch", "--ports", h[0].Port+","+h[1].Port,
+		p := testnet.Start(t, sw, ofbox, "switch", "--ports", h[0].Port+","+h[1].Port,
 			"--controller", "tcp:127.0.0.1:6653", "--listen", "ptcp:6634:127.0.0.1", "--fail-mode", "standalone")
 		if err := p.WaitOutput(ctx, "ofbox switch: ready"); err != nil {
 			t.Fatal(err)

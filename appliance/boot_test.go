@@ -28,9 +28,10 @@ func TestIntegrationBootPID1(t *testing.T) {
 	if strings.Contains(string(cmdline), "ofbox.") {
 		t.Skipf("this host's kernel command line has ofbox keys: %s", cmdline)
 	}
+	bin := ofboxbin.Path(t) // built before the clock starts: a cold build takes a while
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "unshare", "--pid", "--fork", "--mount", "--propagation", "private", "--net", ofboxbin.Path(t))
+	cmd := exec.CommandContext(ctx, "unshare", "--pid", "--fork", "--mount", "--propagation", "private", "--net", bin)
 	out, err := cmd.CombinedOutput()
 	// unshare ends as its child did.
 	if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGINT {
