@@ -19,7 +19,7 @@ package image
 import (
 	"bytes"
 	"context"
-	"debug/elf"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -151,15 +151,24 @@ CMD ["controller", "--listen", "tcp::6653"]
 `
 
 // checkStatic refuses a dynamically linked binary: neither the initramfs
-// nor a scratch image has a dynamic loader.
+// nor a scratch image has a dynamic loader. It reads the ELF64 program
+// headers itself (a PT_INTERP entry names the loader): debug/elf would put
+// its package initialisation on the VM's boot path, this binary being /init.
 func checkStatic(path string) error {
-	f, err := elf.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("image: %s: %w", path, err)
+		return fmt.Errorf("image: %w", err)
 	}
-	defer f.Close()
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
+	const ptInterp = 3
+	if len(b) < 64 || string(b[:4]) != "\x7fELF" || b[4] != 2 || b[5] != 1 {
+		return fmt.Errorf("image: %s is not a 64-bit little-endian ELF executable", path)
+	}
+	phoff, phentsize, phnum := binary.LittleEndian.Uint64(b[32:]), int(binary.LittleEndian.Uint16(b[54:])), int(binary.LittleEndian.Uint16(b[56:]))
+	if phentsize < 56 || phoff > uint64(len(b)) || uint64(phnum*phentsize) > uint64(len(b))-phoff {
+		return fmt.Errorf("image: %s: bad ELF program headers", path)
+	}
+	for i := range phnum {
+		if binary.LittleEndian.Uint32(b[int(phoff)+i*phentsize:]) == ptInterp {
 			return fmt.Errorf("image: %s is dynamically linked; build it with CGO_ENABLED=0 (make build)", path)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/ofbox/ofbox/internal/ofboxbin"
 	"github.com/pierrec/lz4/v4"
 )
 
@@ -336,5 +337,17 @@ func TestLZ4Chunks(t *testing.T) {
 	out, err := unlz4(b.Bytes())
 	if err != nil || !bytes.Equal(out, in) {
 		t.Fatalf("round trip of %d bytes: %d bytes back, %v", len(in), len(out), err)
+	}
+}
+
+// TestCheckStaticOfbox: the binary as it ships passes the check.
+func TestCheckStaticOfbox(t *testing.T) {
+	if err := checkStatic(ofboxbin.Path(t)); err != nil {
+		t.Errorf("checkStatic(ofbox) = %v; want nil", err)
+	}
+	short := filepath.Join(t.TempDir(), "short")
+	os.WriteFile(short, []byte("\x7fELF\x02\x01"), 0o755)
+	if err := checkStatic(short); err == nil {
+		t.Errorf("checkStatic(a truncated ELF) = nil")
 	}
 }

@@ -224,7 +224,7 @@ func TestCompleteChecksumSCTP(t *testing.T) {
 		t.Errorf("sctp checksum = %#x; want crc32c %#x", got, want)
 	}
 	// RFC 3720 B.4: 32 zero bytes have CRC32c 0x8a9136aa.
-	if got := crc32.Checksum(make([]byte, 32), castagnoli); got != 0x8a9136aa {
+	if got := crc32.Checksum(make([]byte, 32), castagnoli()); got != 0x8a9136aa {
 		t.Errorf("crc32c(32 zeros) = %#x; want 0x8a9136aa", got)
 	}
 }

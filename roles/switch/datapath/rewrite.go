@@ -3,6 +3,7 @@ package datapath
 import (
 	"encoding/binary"
 	"hash/crc32"
+	"sync"
 
 	"github.com/ofbox/ofbox/openflow/flow"
 )
@@ -327,12 +328,14 @@ func ndOption(t []byte, f flow.Field) int {
 	return -1
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is the CRC32c table, made on first use (SCTP only): building
+// it costs about 16 ms at start-up under emulation, on the VM's boot path.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // sctpSum recomputes an SCTP packet's CRC32c.
 func sctpSum(s []byte) {
 	s[8], s[9], s[10], s[11] = 0, 0, 0, 0
-	binary.LittleEndian.PutUint32(s[8:], crc32.Checksum(s, castagnoli))
+	binary.LittleEndian.PutUint32(s[8:], crc32.Checksum(s, castagnoli()))
 }
 
 // arpOffset is where an ARP field starts in the ARP header.
