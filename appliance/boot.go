@@ -59,6 +59,7 @@ var mounts = []mount{
 // boot runs the boot steps and the role; it sets level to the configured
 // log level once it has read the Config.
 func boot(log *slog.Logger, level *slog.LevelVar) error {
+	start := sinceBoot()
 	for _, m := range mounts {
 		if err := m.mount(); err != nil {
 			if m.fatal {
@@ -90,7 +91,7 @@ func boot(log *slog.Logger, level *slog.LevelVar) error {
 		return err
 	}
 	level.Set(cfg.Log)
-	log.Debug("modules loaded", "count", nmod, "took", tmod)
+	log.Debug("modules loaded", "init_ms", start.Milliseconds(), "count", nmod, "took", tmod, "boot_ms", sinceBoot().Milliseconds())
 	if err := ifUp("lo"); err != nil {
 		log.Warn("loopback not up", "err", err)
 	}
@@ -101,7 +102,7 @@ func boot(log *slog.Logger, level *slog.LevelVar) error {
 	if err != nil {
 		return err
 	}
-	log.Debug("nics up", "nics", vmNICs(cfg), "took", time.Since(t0))
+	log.Debug("nics up", "nics", vmNICs(cfg), "took", time.Since(t0), "boot_ms", sinceBoot().Milliseconds())
 	return runVM(cfg, log)
 }
 
