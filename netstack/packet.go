@@ -1,7 +1,6 @@
 package netstack
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -267,20 +266,15 @@ func (d *PacketDevice) readSocket(bufs [][]byte, sizes []int, offset, vlen int, 
 // recv is the RawConn read callback: one recvmmsg, false to wait for the
 // poller.
 func (d *PacketDevice) recv(fd uintptr) bool {
-	r, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&d.rmsgs[0])), uintptr(d.rvlen), unix.MSG_DONTWAIT, 0, 0)
-	if e == unix.EAGAIN {
-		return false
-	}
-	d.rn, d.rerr = int(r), e
-	return true
+	var ok bool
+	d.rn, d.rerr, ok = mmsg(unix.SYS_RECVMMSG, fd, d.rmsgs[:d.rvlen])
+	return ok
 }
 
 // recvOnce is recv that never waits: EAGAIN comes back in rerr.
 func (d *PacketDevice) recvOnce(fd uintptr) bool {
-	r, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&d.rmsgs[0])), uintptr(d.rvlen), unix.MSG_DONTWAIT, 0, 0)
-	d.rn, d.rerr = int(r), e
-	if e != 0 {
-		d.rn = 0
+	if !d.recv(fd) {
+		d.rn, d.rerr = 0, unix.EAGAIN
 	}
 	return true
 }
@@ -327,19 +321,13 @@ func (d *PacketDevice) Write(bufs [][]byte, offset int) (int, error) {
 // send is the RawConn write callback: one sendmmsg, false to wait for the
 // poller.
 func (d *PacketDevice) send(fd uintptr) bool {
-	r, _, e := unix.Syscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&d.wmsgs[0])), uintptr(d.wvlen), unix.MSG_DONTWAIT, 0, 0)
-	if e == unix.EAGAIN {
-		return false
-	}
-	d.wn, d.werr = int(r), e
-	return true
+	var ok bool
+	d.wn, d.werr, ok = mmsg(unix.SYS_SENDMMSG, fd, d.wmsgs[:d.wvlen])
+	return ok
 }
 
 func (d *PacketDevice) closedErr(op string, err error) error {
-	if d.closed.Load() || errors.Is(err, os.ErrClosed) {
-		return fmt.Errorf("netstack: %s %s: %w", op, d.name, net.ErrClosed)
-	}
-	return fmt.Errorf("netstack: %s %s: %w", op, d.name, err)
+	return devErr(op, d.name, d.closed.Load(), err)
 }
 
 // BatchSize implements Device: packetBatch.
