@@ -118,7 +118,7 @@ func runVM(cfg Config, log *slog.Logger) error {
 	}()
 	go consoleCommands(os.Stdin, cancel, log)
 	cfg.Ready = func(role, details string) {
-		fmt.Fprintln(os.Stdout, readyLine(role, details, sinceBoot()))
+		fmt.Fprintln(os.Stdout, readyLine(role, details, sinceBoot()+clockStall()))
 	}
 	// The ready line says what the role's own status line would.
 	if err := Run(ctx, cfg, io.Discard, os.Stderr); err != nil {

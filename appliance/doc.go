@@ -56,7 +56,9 @@
 //
 //	ofbox: ready role=switch dpid=0x1 ports=1=eth1,2=eth2 ... in 412 ms
 //
-// where the time is counted from the kernel's start (CLOCK_BOOTTIME). When
+// where the time is counted from the kernel's start: CLOCK_BOOTTIME plus the
+// time the kernel's clock stood still before the TSC took over (its log
+// says how long; see clockStall), so that it is right under TCG too. When
 // the role ends, for an error or a signal (SIGTERM, SIGINT, SIGPWR;
 // Ctrl-Alt-Del is SIGINT), or a boot step fails, Boot logs why, syncs and
 // powers the VM off, so QEMU (run with -no-reboot) exits.

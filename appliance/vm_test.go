@@ -224,3 +224,25 @@ func TestIntegrationIfUp(t *testing.T) {
 		t.Errorf("ifUp(missing) = %v; want an error naming the NIC", err)
 	}
 }
+
+func TestParseClockStall(t *testing.T) {
+	for _, c := range []struct {
+		name, log string
+		want      time.Duration
+	}{
+		// The minimal kernel under TCG, APIC timer calibrated: 163 ms of stall.
+		{"stall", "<6>[    0.373164] x\n<6>[    0.373164] sched_clock: Marking stable (352146652, 17099791)->(532350721, -163104278)\n<6>next\n",
+			532350721*time.Nanosecond - (352146652+17099791)*time.Nanosecond},
+		// The same kernel ticking from the PIT: the clocks agree.
+		{"none", "sched_clock: Marking stable (58784161, 22789393)->(81573554, 0)", 0},
+		// A raw clock behind the kernel's is no stall.
+		{"behind", "sched_clock: Marking stable (90000000, 0)->(80000000, 10000000)", 0},
+		{"absent", "<6>[    0.0] Linux version 6.1\n", 0},
+		{"garbled", "sched_clock: Marking stable (12, x)->(1, 2)", 0},
+		{"truncated", "sched_clock: Marking stable (352146652, 1709", 0},
+	} {
+		if got := parseClockStall([]byte(c.log)); got != c.want {
+			t.Errorf("%s: parseClockStall = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

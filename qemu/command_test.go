@@ -1,13 +1,17 @@
 package qemu
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ofbox/ofbox/image"
 )
 
 // fakeImage writes an image directory with an empty kernel and initrd.
@@ -25,10 +29,13 @@ func fakeImage(t *testing.T) string {
 func TestCommand(t *testing.T) {
 	img := fakeImage(t)
 	kernel, initrd := filepath.Join(img, "kernel"), filepath.Join(img, "initrd")
+	// Every VM gets the host's TSC rate.
+	tcgLine := BaseCmdline + " tsc_early_khz=" + strconv.FormatUint(TSCkHz(), 10)
 	base := func(accel ...string) []string {
+		line := tcgLine
 		return append(append([]string{"qemu-system-x86_64", "-M", Machine}, accel...),
 			"-m", "256", "-smp", "1", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
-			"-serial", "stdio", "-kernel", kernel, "-initrd", initrd, "-append", BaseCmdline+" ofbox.role=switch")
+			"-serial", "stdio", "-kernel", kernel, "-initrd", initrd, "-append", line+" ofbox.role=switch")
 	}
 	dgram := "dgram:127.0.0.1:5000,127.0.0.1:5001"
 	for _, tc := range []struct {
@@ -37,14 +44,14 @@ func TestCommand(t *testing.T) {
 		accel string
 		want  []string
 	}{
-		{"tcg", VMConfig{Role: "switch", Image: img}, "tcg", base("-accel", "tcg", "-cpu", "max")},
+		{"tcg", VMConfig{Role: "switch", Image: img}, "tcg", base("-accel", "tcg", "-cpu", TCGCPU)},
 		{"kvm", VMConfig{Role: "switch", Image: img}, "kvm", base("-accel", "kvm", "-cpu", "host")},
 		{"memory and program", VMConfig{Role: "controller", Image: img, Memory: 512, QEMU: "/opt/qemu"}, "tcg", []string{
-			"/opt/qemu", "-M", Machine, "-accel", "tcg", "-cpu", "max",
+			"/opt/qemu", "-M", Machine, "-accel", "tcg", "-cpu", TCGCPU,
 			"-m", "512", "-smp", "1", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
-			"-serial", "stdio", "-kernel", kernel, "-initrd", initrd, "-append", BaseCmdline + " ofbox.role=controller"}},
+			"-serial", "stdio", "-kernel", kernel, "-initrd", initrd, "-append", tcgLine + " ofbox.role=controller"}},
 		{"params", VMConfig{Role: "switch", Image: img, Params: []string{"ofbox.ip=10.0.0.2/24", "ofbox.gw=", "ofbox.ports=eth1,eth2"}}, "tcg",
-			append(base("-accel", "tcg", "-cpu", "max")[:22], BaseCmdline+" ofbox.role=switch ofbox.ip=10.0.0.2/24 ofbox.gw= ofbox.ports=eth1,eth2")},
+			append(base("-accel", "tcg", "-cpu", TCGCPU)[:22], tcgLine+" ofbox.role=switch ofbox.ip=10.0.0.2/24 ofbox.gw= ofbox.ports=eth1,eth2")},
 		{"nics", VMConfig{Role: "switch", Image: img, NICs: []string{dgram, "tap:ofbx0", "dgram:localhost:7,vm2:8"}}, "kvm",
 			append(base("-accel", "kvm", "-cpu", "host"),
 				"-netdev", "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=5000,remote.type=inet,remote.host=127.0.0.1,remote.port=5001",
@@ -62,6 +69,43 @@ func TestCommand(t *testing.T) {
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("%s: Command(%+v, %s) argv (-want +got):\n%s", tc.name, tc.cfg, tc.accel, diff)
 		}
+	}
+}
+
+// TestCommandImageParams checks that the image's own kernel parameters
+// (image.json's cmdline) come before the ofbox keys.
+func TestCommandImageParams(t *testing.T) {
+	img := fakeImage(t)
+	res := image.Result{Kernel: "debian", Cmdline: "cryptomgr.notests"}
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(img, "image.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Command(VMConfig{Role: "controller", Kernel: "debian", Image: img, Params: []string{"ofbox.log=debug"}}, "tcg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := BaseCmdline + " tsc_early_khz=" + strconv.FormatUint(TSCkHz(), 10) + " cryptomgr.notests ofbox.role=controller ofbox.log=debug"
+	if line := got[len(got)-1]; line != want {
+		t.Errorf("kernel command line\n got %q\nwant %q", line, want)
+	}
+
+	if err := os.WriteFile(filepath.Join(img, "image.json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Command(VMConfig{Role: "controller", Kernel: "debian", Image: img}, "tcg")
+	if err == nil || !strings.Contains(err.Error(), "image.json") || !strings.Contains(err.Error(), "ofbox image --kernel debian") {
+		t.Errorf("Command with a broken image.json: error %v, want one naming image.json and how to rebuild", err)
+	}
+}
+
+// TestTSCkHz checks the measured rate against the range of real x86 TSCs.
+func TestTSCkHz(t *testing.T) {
+	if khz := TSCkHz(); khz < 500_000 || khz > 10_000_000 {
+		t.Errorf("TSCkHz() = %d kHz, outside 0.5-10 GHz", khz)
 	}
 }
 

@@ -103,7 +103,7 @@ func TestStartReadyAndPowerOff(t *testing.T) {
 		t.Errorf("console = %q; want %q", got, want)
 	}
 	rs := runLines(t, runs)
-	if len(rs) != 1 || !strings.Contains(rs[0], " -accel tcg -cpu max ") || !strings.Contains(rs[0], " ofbox.role=switch") ||
+	if len(rs) != 1 || !strings.Contains(rs[0], " -accel tcg -cpu "+TCGCPU+" ") || !strings.Contains(rs[0], " ofbox.role=switch") ||
 		!strings.Contains(rs[0], "ifname=ofbx0") {
 		t.Errorf("QEMU runs = %q; want one under tcg with the role and the NIC", rs)
 	}
@@ -193,7 +193,7 @@ func TestStartKVMHangRetriesUnderTCG(t *testing.T) {
 		t.Errorf("console = %q; want the retry message after the KVM output", con.String())
 	}
 	rs := runLines(t, runs)
-	if len(rs) != 2 || !strings.Contains(rs[0], "-accel kvm -cpu host") || !strings.Contains(rs[1], "-accel tcg -cpu max") {
+	if len(rs) != 2 || !strings.Contains(rs[0], "-accel kvm -cpu host") || !strings.Contains(rs[1], "-accel tcg -cpu "+TCGCPU) {
 		t.Fatalf("QEMU runs = %q; want kvm then tcg", rs)
 	}
 	kvmPID, _ := strconv.Atoi(strings.Fields(rs[0])[0])
