@@ -44,11 +44,29 @@ type Options struct {
 
 // Result is what Build wrote: image.json's content.
 type Result struct {
-	Dir           string           `json:"-"`
-	Kernel        string           `json:"kernel"`
-	KernelVersion string           `json:"kernel_version"`
-	Modules       []string         `json:"modules,omitempty"`
-	Files         map[string]int64 `json:"files"`
+	Dir           string   `json:"-"`
+	Kernel        string   `json:"kernel"`
+	KernelVersion string   `json:"kernel_version"`
+	Modules       []string `json:"modules,omitempty"`
+	// Cmdline is what the kernel's command line should carry besides the
+	// console and the ofbox keys: settings that make this kernel boot fast
+	// in a VM. `ofbox vm` passes it; so should other launchers.
+	Cmdline string           `json:"cmdline,omitempty"`
+	Files   map[string]int64 `json:"files"`
+}
+
+// ReadResult reads the image.json Build wrote into dir.
+func ReadResult(dir string) (*Result, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "image.json"))
+	if err != nil {
+		return nil, fmt.Errorf("image: %w", err)
+	}
+	var r Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("image: %s: %w", filepath.Join(dir, "image.json"), err)
+	}
+	r.Dir = dir
+	return &r, nil
 }
 
 // DefaultDir is where Build writes without Options.Out, and where
@@ -101,7 +119,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err := writeOCI(&oci, bin); err != nil {
 		return nil, fmt.Errorf("image: %w", err)
 	}
-	res := &Result{Dir: o.Out, Kernel: o.Kernel, KernelVersion: k.version, Files: map[string]int64{}}
+	res := &Result{Dir: o.Out, Kernel: o.Kernel, KernelVersion: k.version, Cmdline: k.cmdline, Files: map[string]int64{}}
 	for _, m := range k.mods {
 		res.Modules = append(res.Modules, m.File)
 	}
