@@ -13,6 +13,34 @@ import (
 	"github.com/ofbox/ofbox/appliance"
 )
 
+// untilSignal makes a command of a main that runs until its context ends:
+// until SIGINT or SIGTERM.
+func untilSignal(main func(ctx context.Context, args []string, stdout, stderr io.Writer) int) func([]string, io.Writer, io.Writer) int {
+	return func(args []string, stdout, stderr io.Writer) int {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		return main(ctx, args, stdout, stderr)
+	}
+}
+
+// parseFlags parses the flags of a command that takes no arguments. When
+// it returns false the command exits with rc: 0 after -h, 2 after a usage
+// error, which it has printed.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (rc int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		fs.Usage()
+		return 2, false
+	}
+	return 0, true
+}
+
 // runRole is `ofbox controller` and `ofbox switch`: it runs the role until
 // SIGINT or SIGTERM.
 func runRole(role string, args []string, stdout, stderr io.Writer) int {

@@ -2,25 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os/signal"
 	"sort"
-	"syscall"
 
 	"github.com/ofbox/ofbox/image"
 )
 
-// runImage is `ofbox image`: write the VM image (kernel, initramfs with
+// imageMain is `ofbox image`: write the VM image (kernel, initramfs with
 // this binary as /init) and the scratch OCI image into a directory.
-func runImage(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	return imageMain(ctx, args, stdout, stderr)
-}
-
 func imageMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ofbox image", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -31,15 +22,8 @@ func imageMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "usage: ofbox image [--kernel minimal|debian] [--out DIR] [--binary PATH]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "ofbox image: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if rc, ok := parseFlags(fs, args, stderr); !ok {
+		return rc
 	}
 	if *kernel != image.KernelMinimal && *kernel != image.KernelDebian {
 		fmt.Fprintf(stderr, "ofbox image: --kernel %q: want minimal or debian\n", *kernel)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
@@ -16,14 +15,8 @@ import (
 	"github.com/ofbox/ofbox/qemu"
 )
 
-// runVM is `ofbox vm`: boot one ofbox VM under QEMU, stream its console,
+// vmMain is `ofbox vm`: boot one ofbox VM under QEMU, stream its console,
 // and exit with QEMU's status; SIGINT or SIGTERM stops the VM.
-func runVM(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	return vmMain(ctx, args, stdout, stderr)
-}
-
 // nicList collects repeated --nic flags. A spec holds a comma
 // (dgram:LOCAL,REMOTE), so one flag is one NIC.
 type nicList []string

@@ -33,8 +33,9 @@ type command struct {
 var commands = []command{
 	{name: "controller", summary: "run the OpenFlow controller role", run: runController},
 	{name: "switch", summary: "run the OpenFlow switch role", run: runSwitch},
-	{name: "image", summary: "build the VM image and the scratch OCI image", run: runImage},
-	{name: "vm", summary: "boot an ofbox VM under QEMU", run: runVM},
+	{name: "image", summary: "build the VM image and the scratch OCI image", run: untilSignal(imageMain)},
+	{name: "vm", summary: "boot an ofbox VM under QEMU", run: untilSignal(vmMain)},
+	{name: "demo", summary: "boot a controller VM and a switch VM; show two hosts talking through them", run: untilSignal(demoMain)},
 	{name: "sim", summary: "run an in-process network of switches, hosts and a controller", issue: 6},
 	{name: "bench", summary: "load generators: fake switches and traffic", run: runBench},
 	{name: "version", summary: "print the version", run: runVersion},
