@@ -35,7 +35,10 @@ import (
 //	            10.1.0.1  10.1.0.2  joined by QEMU dgram sockets
 //
 // Every link is a UDP socket pair on loopback (QEMU's -netdev dgram), so
-// no root is needed.
+// no root is needed. As root (--netns, on by default then) the switch VM
+// gets two more ports, TAPs that the demo moves into network namespaces
+// of its own: h3 (10.1.0.3) and h4 (10.1.0.4), hosts with the real
+// kernel's stack, which ping each other and the gVisor hosts.
 // The demo's addresses.
 var (
 	demoMgmt   = netip.MustParsePrefix("10.0.0.100/24")
@@ -55,8 +58,9 @@ func demoMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	pings := fs.Int("pings", 5, "how many pings h1 sends h2")
 	size := fs.Int64("bytes", 16<<20, "how many bytes the TCP transfer from h1 to h2 carries")
 	logDir := fs.String("logs", filepath.Join("out", "demo"), "where the VMs' consoles are written")
+	netns := fs.Bool("netns", os.Geteuid() == 0, "also hosts h3 and h4 in network namespaces on TAPs (needs root, ip and ping)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ofbox demo [--kernel minimal|debian] [--image DIR] [--accel auto|kvm|tcg] [--pings 5] [--bytes 16777216] [--logs DIR]")
+		fmt.Fprintln(stderr, "usage: ofbox demo [--kernel minimal|debian] [--image DIR] [--accel auto|kvm|tcg] [--pings 5] [--bytes 16777216] [--logs DIR] [--netns]")
 		fs.PrintDefaults()
 	}
 	if rc, ok := parseFlags(fs, args, stderr); !ok {
@@ -79,7 +83,19 @@ func demoMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *imageDir == "" {
 		*imageDir = image.DefaultDir(*kernel)
 	}
-	d := &demo{out: stdout, kernel: *kernel, image: *imageDir, accel: *accel, logs: *logDir}
+	if *netns {
+		if os.Geteuid() != 0 {
+			fmt.Fprintln(stderr, "ofbox demo: --netns needs root (network namespaces and TAPs)")
+			return 2
+		}
+		for _, tool := range []string{"ip", "ping"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				fmt.Fprintf(stderr, "ofbox demo: --netns needs %s (apt-get install -y iproute2 iputils-ping)\n", tool)
+				return 2
+			}
+		}
+	}
+	d := &demo{out: stdout, kernel: *kernel, image: *imageDir, accel: *accel, logs: *logDir, netns: *netns}
 	err := d.run(ctx, *pings, *size)
 	d.close()
 	if err != nil {
@@ -94,12 +110,14 @@ func demoMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 type demo struct {
 	out                        io.Writer
 	kernel, image, accel, logs string
+	netns                      bool
 	start                      time.Time
 
-	cancel  context.CancelFunc
-	vms     []*qemu.VM
-	devices []io.Closer
-	wg      sync.WaitGroup
+	cancel     context.CancelFunc
+	vms        []*qemu.VM
+	devices    []io.Closer
+	namespaces []string
+	wg         sync.WaitGroup
 }
 
 func (d *demo) step(format string, args ...any) {
@@ -160,6 +178,16 @@ func (d *demo) run(ctx context.Context, pings int, size int64) error {
 		{"switch", qemu.VMConfig{Role: "switch", NICs: []string{mgmtSw.spec, link1.spec, link2.spec}, Params: []string{
 			"ofbox.ip=" + demoSwIP, "ofbox.controller=tcp:10.0.0.1:6653", "ofbox.listen=ptcp:6634", "ofbox.dpid=0x1"}}},
 	}
+	var nsHosts []nsHost
+	if d.netns {
+		tag := os.Getpid() % 1000000
+		for i, ip := range []string{"10.1.0.3/24", "10.1.0.4/24"} {
+			h := nsHost{name: fmt.Sprintf("h%d", i+3), ip: ip,
+				tap: fmt.Sprintf("ofbd%d-%d", tag, i+3), ns: fmt.Sprintf("ofbox-demo-%d-h%d", tag, i+3)}
+			nsHosts = append(nsHosts, h)
+			vms[1].cfg.NICs = append(vms[1].cfg.NICs, "tap:"+h.tap)
+		}
+	}
 	type ready struct {
 		name       string
 		boot, wall time.Duration
@@ -199,6 +227,12 @@ func (d *demo) run(ctx context.Context, pings int, size int64) error {
 		}
 		d.step("%s VM ready: %d ms after its kernel started, %d ms after launch (%s)",
 			r.name, r.boot.Milliseconds(), r.wall.Milliseconds(), r.accel)
+	}
+
+	if len(nsHosts) > 0 {
+		if err := d.pingNamespaces(ctx, nsHosts); err != nil {
+			return err
+		}
 	}
 
 	// h1 pings h2 through the switch VM; the first ping waits for the
@@ -249,10 +283,14 @@ func (d *demo) run(ctx context.Context, pings int, size int64) error {
 	return nil
 }
 
-// close stops what run left running: VMs by their PID, links and stacks.
+// close stops what run left running: VMs by their PID, links, stacks and
+// namespaces.
 func (d *demo) close() {
 	for _, vm := range d.vms {
 		vm.Stop()
+	}
+	for _, ns := range d.namespaces {
+		exec.Command("ip", "netns", "del", ns).Run()
 	}
 	if d.cancel != nil {
 		d.cancel()
@@ -261,6 +299,51 @@ func (d *demo) close() {
 		d.devices[i].Close()
 	}
 	d.wg.Wait()
+}
+
+// nsHost is a host with the kernel's own stack: a network namespace
+// holding one of the switch VM's TAPs.
+type nsHost struct{ name, ip, tap, ns string }
+
+// pingNamespaces moves each TAP (QEMU keeps its end) into a namespace of
+// its own, addresses it, and has the first host ping the others and h1.
+func (d *demo) pingNamespaces(ctx context.Context, hosts []nsHost) error {
+	d.step("as root: hosts %s and %s in network namespaces on the switch VM's TAPs", hosts[0].name, hosts[1].name)
+	ip := func(args ...string) error {
+		if out, err := exec.CommandContext(ctx, "ip", args...).CombinedOutput(); err != nil {
+			return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+		}
+		return nil
+	}
+	for _, h := range hosts {
+		if err := ip("netns", "add", h.ns); err != nil {
+			return err
+		}
+		d.namespaces = append(d.namespaces, h.ns)
+		for _, args := range [][]string{
+			{"link", "set", h.tap, "netns", h.ns},
+			{"-n", h.ns, "link", "set", "lo", "up"},
+			{"-n", h.ns, "addr", "add", h.ip, "dev", h.tap},
+			{"-n", h.ns, "link", "set", h.tap, "up"},
+		} {
+			if err := ip(args...); err != nil {
+				return err
+			}
+		}
+	}
+	src := hosts[0]
+	for _, dst := range []string{strings.Split(hosts[1].ip, "/")[0], demoH1.Addr().String()} {
+		out, err := exec.CommandContext(ctx, "ip", "netns", "exec", src.ns, "ping", "-c", "3", "-W", "5", dst).CombinedOutput()
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if strings.Contains(l, "bytes from") || strings.Contains(l, "packet loss") {
+				fmt.Fprintf(d.out, "    %s$ %s\n", src.name, strings.TrimSpace(l))
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("%s ping %s: %v", src.name, dst, err)
+		}
+	}
+	return nil
 }
 
 // ensureImage builds the image when it is missing or older than this

@@ -2,7 +2,8 @@
 # scripts/deps.sh WHAT...: install the Debian packages a make target needs,
 # or, without root, print the exact command and fail.
 #
-#   demo-minimal  QEMU and what building the minimal kernel takes
+#   demo-minimal  QEMU and what building the minimal kernel takes (and ip and
+#                 ping, for the namespace hosts the demo adds as root)
 #   demo-debian   QEMU and Debian's cloud kernel
 #
 # Go itself (1.26, see go.mod) is not a Debian package of that version:
@@ -12,8 +13,8 @@ set -euo pipefail
 pkgs=()
 for what in "$@"; do
   case "$what" in
-    demo-minimal) pkgs+=(qemu-system-x86 linux-source-6.1 gcc libc6-dev make bc bison flex libelf-dev xz-utils) ;;
-    demo-debian) pkgs+=(qemu-system-x86 linux-image-cloud-amd64) ;;
+    demo-minimal) pkgs+=(iproute2 iputils-ping qemu-system-x86 linux-source-6.1 gcc libc6-dev make bc bison flex libelf-dev xz-utils) ;;
+    demo-debian) pkgs+=(iproute2 iputils-ping qemu-system-x86 linux-image-cloud-amd64) ;;
     *) echo "deps.sh: unknown set $what; want demo-minimal or demo-debian" >&2; exit 2 ;;
   esac
 done
