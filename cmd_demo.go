@@ -19,6 +19,7 @@ import (
 	"github.com/ofbox/ofbox/openflow/flow"
 	"github.com/ofbox/ofbox/qemu"
 	"github.com/ofbox/ofbox/roles/controller"
+	"github.com/ofbox/ofbox/sim"
 )
 
 // demoMain is `ofbox demo`: the main job shown end to end. It boots a
@@ -252,7 +253,9 @@ func (d *demo) run(ctx context.Context, pings int, size int64) error {
 	}
 
 	d.step("TCP transfer h1 -> h2, %d bytes", size)
-	took, err := transfer(ctx, h1, h2, netip.AddrPortFrom(demoH2.Addr(), 5001), size)
+	tctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	took, err := sim.Transfer(tctx, h1, h2, netip.AddrPortFrom(demoH2.Addr(), 5001), size)
+	cancel()
 	if err != nil {
 		return fmt.Errorf("transfer: %w", err)
 	}
@@ -435,62 +438,6 @@ func firstPing(ctx context.Context, st *netstack.Stack, dst netip.Addr, patience
 	}
 }
 
-// transfer sends size bytes from a to a listener on b at addr and returns
-// how long until b had them all.
-func transfer(ctx context.Context, a, b *netstack.Stack, addr netip.AddrPort, size int64) (time.Duration, error) {
-	l, err := b.Listen("tcp", addr.String())
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	got := make(chan error, 1)
-	var done time.Time
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			got <- err
-			return
-		}
-		defer c.Close()
-		n, err := io.Copy(io.Discard, c)
-		done = time.Now()
-		if err == nil && n != size {
-			err = fmt.Errorf("received %d bytes, want %d", n, size)
-		}
-		got <- err
-	}()
-	tctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancel()
-	c, err := a.Dial(tctx, "tcp", addr.String())
-	if err != nil {
-		return 0, err
-	}
-	start := time.Now()
-	stop := context.AfterFunc(tctx, func() { c.Close() })
-	defer stop()
-	if _, err := io.CopyN(c, zeroReader{}, size); err != nil {
-		c.Close()
-		return 0, err
-	}
-	c.Close()
-	select {
-	case err := <-got:
-		if err != nil {
-			return 0, err
-		}
-	case <-tctx.Done():
-		return 0, tctx.Err()
-	}
-	return done.Sub(start), nil
-}
-
-type zeroReader struct{}
-
-func (zeroReader) Read(p []byte) (int, error) {
-	clear(p)
-	return len(p), nil
-}
-
 // dumpFlows connects to a switch's passive OpenFlow listener from st, as
 // ovs-ofctl does, and returns its flows in ovs-ofctl's dump-flows form.
 func dumpFlows(ctx context.Context, st *netstack.Stack, addr string) ([]string, error) {
@@ -500,22 +447,11 @@ func dumpFlows(ctx context.Context, st *netstack.Stack, addr string) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	c := controller.New(controller.Config{})
-	joined := make(chan *controller.Datapath, 1)
-	c.OnJoin(func(dp *controller.Datapath) controller.Verdict {
-		joined <- dp
-		return controller.Continue
-	})
-	var wg sync.WaitGroup
-	sctx, stop := context.WithCancel(ctx)
-	defer func() { stop(); wg.Wait() }()
-	wg.Go(func() { c.Serve(sctx, &oneConnListener{c: nc, done: make(chan struct{})}) })
-	var dp *controller.Datapath
-	select {
-	case dp = <-joined:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("no OpenFlow handshake with %s: %w", addr, ctx.Err())
+	dp, err := controller.Attach(ctx, nc, controller.Config{})
+	if err != nil {
+		return nil, err
 	}
+	defer dp.Close()
 	reply, err := dp.Request(ctx, flow.NewFlowStatsRequest())
 	if err != nil {
 		return nil, err
@@ -526,59 +462,7 @@ func dumpFlows(ctx context.Context, st *netstack.Stack, addr string) ([]string, 
 	}
 	lines := []string{fmt.Sprintf("%d flows (OpenFlow %s)", len(fr.Flows), dp.Version())}
 	for _, f := range fr.Flows {
-		lines = append(lines, flowLine(f))
+		lines = append(lines, f.String())
 	}
 	return lines, nil
 }
-
-// flowLine formats one flow entry as ovs-ofctl dump-flows does.
-func flowLine(f flow.FlowStats) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "cookie=%#x, duration=%.3fs, table=%d, n_packets=%d, n_bytes=%d, ",
-		f.Cookie, float64(f.DurationSec)+float64(f.DurationNsec)/1e9, f.TableID, f.PacketCount, f.ByteCount)
-	if f.IdleTimeout != 0 {
-		fmt.Fprintf(&b, "idle_timeout=%d, ", f.IdleTimeout)
-	}
-	if f.HardTimeout != 0 {
-		fmt.Fprintf(&b, "hard_timeout=%d, ", f.HardTimeout)
-	}
-	fmt.Fprintf(&b, "priority=%d", f.Priority)
-	if m := f.Match.String(); m != "" {
-		b.WriteString("," + m)
-	}
-	b.WriteString(" actions=" + flow.InstructionsString(f.Instructions))
-	return b.String()
-}
-
-// oneConnListener hands out one connection, then blocks until closed: a
-// dialled connection served as if accepted.
-type oneConnListener struct {
-	mu   sync.Mutex
-	c    net.Conn
-	done chan struct{}
-	once sync.Once
-}
-
-func (l *oneConnListener) Accept() (net.Conn, error) {
-	l.mu.Lock()
-	c := l.c
-	l.c = nil
-	l.mu.Unlock()
-	if c != nil {
-		return c, nil
-	}
-	<-l.done
-	return nil, net.ErrClosed
-}
-
-func (l *oneConnListener) Close() error {
-	l.once.Do(func() { close(l.done) })
-	return nil
-}
-
-func (l *oneConnListener) Addr() net.Addr { return dummyAddr{} }
-
-type dummyAddr struct{}
-
-func (dummyAddr) Network() string { return "tcp" }
-func (dummyAddr) String() string  { return "demo" }

@@ -42,6 +42,10 @@ var depRules = []depRule{
 	{"openflow", under("qemu"), "qemu is used by main and tests only"},
 	{"roles", under("qemu"), "qemu is used by main and tests only"},
 	{"netstack", under("qemu"), "qemu is used by main and tests only"},
+	{"openflow", under("sim"), "sim sits above the roles: main and users' tests use it"},
+	{"roles", under("sim"), "sim sits above the roles: main and users' tests use it"},
+	{"netstack", under("sim"), "sim sits above the roles: main and users' tests use it"},
+	{"appliance", under("sim"), "sim sits above the roles: main and users' tests use it"},
 }
 
 // TestDeps enforces DESIGN.md's import rules on the non-test dependencies of

@@ -36,7 +36,7 @@ var commands = []command{
 	{name: "image", summary: "build the VM image and the scratch OCI image", run: untilSignal(imageMain)},
 	{name: "vm", summary: "boot an ofbox VM under QEMU", run: untilSignal(vmMain)},
 	{name: "demo", summary: "boot a controller VM and a switch VM; show two hosts talking through them", run: untilSignal(demoMain)},
-	{name: "sim", summary: "run an in-process network of switches, hosts and a controller", issue: 6},
+	{name: "sim", summary: "run an in-process network of switches, hosts and a controller", run: runSim},
 	{name: "bench", summary: "load generators: fake switches and traffic", run: runBench},
 	{name: "version", summary: "print the version", run: runVersion},
 }

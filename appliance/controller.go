@@ -10,6 +10,7 @@ import (
 
 	"github.com/ofbox/ofbox/openflow"
 	"github.com/ofbox/ofbox/roles/controller"
+	"github.com/ofbox/ofbox/roles/controller/apps"
 )
 
 // Where the controller listens by default: on the host stack loopback
@@ -40,7 +41,11 @@ func runController(ctx context.Context, cfg Config, nw network, stdout io.Writer
 		return err
 	}
 	c := controller.New(controller.Config{Versions: cfg.OF, Logger: log, PacketInRate: rate})
-	c.Use(apps[cfg.App]())
+	app, err := apps.New(cfg.App)
+	if err != nil {
+		return err
+	}
+	c.Use(app)
 	vs := openflow.NewVersionSet(cfg.OF...)
 	fmt.Fprintf(stdout, "ofbox controller: listening on %s (app %s, OpenFlow %s)\n",
 		strings.Join(addrs(ls), ", "), cfg.App, vs)

@@ -3,6 +3,8 @@ package appliance
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ofbox/ofbox/roles/controller/apps"
 )
 
 // validate checks what load leaves unchecked: the text fields and the
@@ -21,7 +23,7 @@ func validate(c *Config, n namer) error {
 		return err
 	}
 	if c.Role == RoleController {
-		if _, ok := apps[c.App]; !ok && c.App != "" {
+		if _, err := apps.New(c.App); err != nil && c.App != "" {
 			return fmt.Errorf("%s: want one of %s", n.keyValue("app", c.App), appNames)
 		}
 		if c.PacketInRate < 0 {

@@ -31,6 +31,11 @@ bench/switch.sh | tee "$out/switch.txt"
 echo
 go test -run '^$' -bench 'Lookup' -benchmem ./roles/switch/datapath | tee "$out/lookup.txt"
 
+# The in-process simulator: a pingall per topology, with l2learning and
+# with an app written in the test file (the harness users test apps with).
+echo
+go test -run '^$' -bench 'Sim' -benchmem -count 3 ./sim | tee "$out/sim.txt"
+
 # The appliance: image sizes, boot to ready per kernel (TCG), and the
 # controller over ofbox's gVisor stack on a TAP vs the host stack.
 echo

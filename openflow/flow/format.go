@@ -226,3 +226,23 @@ func appendValue(b []byte, f Field, v, mask []byte) []byte {
 	}
 	return b
 }
+
+// String prints f as a line of `ovs-ofctl dump-flows`: "cookie=0x0,
+// duration=1.5s, table=0, n_packets=3, n_bytes=294, priority=1,in_port=1
+// actions=output:2".
+func (f FlowStats) String() string {
+	b := fmt.Appendf(nil, "cookie=%#x, duration=%.3fs, table=%d, n_packets=%d, n_bytes=%d, ",
+		f.Cookie, float64(f.DurationSec)+float64(f.DurationNsec)/1e9, f.TableID, f.PacketCount, f.ByteCount)
+	if f.IdleTimeout != 0 {
+		b = fmt.Appendf(b, "idle_timeout=%d, ", f.IdleTimeout)
+	}
+	if f.HardTimeout != 0 {
+		b = fmt.Appendf(b, "hard_timeout=%d, ", f.HardTimeout)
+	}
+	b = fmt.Appendf(b, "priority=%d", f.Priority)
+	if m := f.Match.AppendText(nil); len(m) > 0 {
+		b = append(append(b, ','), m...)
+	}
+	b = append(b, " actions="...)
+	return string(append(b, InstructionsString(f.Instructions)...))
+}
