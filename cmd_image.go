@@ -41,8 +41,8 @@ func imageMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	sort.Strings(names)
 	fmt.Fprintf(stdout, "ofbox image: %s kernel %s in %s\n", res.Kernel, res.KernelVersion, res.Dir)
 	for _, n := range names {
-		fmt.Fprintf(stdout, "  %-14s %8.2f MB\n", n, float64(res.Files[n])/(1<<20))
+		fmt.Fprintf(stdout, "  %-14s %8.2f MB\n", n, float64(res.Files[n])/1e6)
 	}
-	fmt.Fprintf(stdout, "  kernel+initrd  %8.2f MB\n", float64(res.Files["kernel"]+res.Files["initrd"])/(1<<20))
+	fmt.Fprintf(stdout, "  kernel+initrd  %8.2f MB (MB: 10^6 bytes)\n", float64(res.Files["kernel"]+res.Files["initrd"])/1e6)
 	return 0
 }

@@ -57,7 +57,8 @@ stop() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 size() { if [ -f "$1" ]; then stat -c %s "$1"; else echo 0; fi; }
-mb() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1048576 }'; }
+# mb: bytes in MB of 10^6 bytes, the unit of the image-size target.
+mb() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1000000 }'; }
 
 # free_udp prints a loopback UDP port nobody uses.
 free_udp() {

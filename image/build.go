@@ -112,7 +112,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("image: %w", err)
 	}
 	var initrd, oci bytes.Buffer
-	fmt.Fprintf(o.Progress, "ofbox image: initramfs (%d MB binary, %d modules)\n", len(bin)>>20, len(k.mods))
+	fmt.Fprintf(o.Progress, "ofbox image: initramfs (%.1f MB binary, %d modules)\n", float64(len(bin))/1e6, len(k.mods))
 	if err := writeInitrd(&initrd, o.Binary, k.mods); err != nil {
 		return nil, fmt.Errorf("image: %w", err)
 	}

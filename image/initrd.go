@@ -19,7 +19,7 @@ type module struct {
 // holds the console the kernel opens for PID 1 before anything is mounted.
 var initrdDirs = []string{"dev", "proc", "sys", "tmp", "run", "lib", "lib/modules"}
 
-// writeInitrd writes the initramfs as a zstd-compressed newc cpio archive:
+// writeInitrd writes the initramfs as an LZ4-compressed (legacy format) newc cpio archive:
 // the directories, /dev/console, the kernel modules with /lib/modules/order
 // (their load order) when there are any, and the binary as /init. Every
 // byte is a function of the inputs.
