@@ -51,8 +51,9 @@
 // waits for their carrier, then runs the role. The VM's defaults: the
 // management NIC is eth0; with ofbox.ip the stack is gvisor on
 // packet:eth0, so the kernel's NICs carry no address and ofbox owns its
-// TCP/IP as a unikernel does; the switch's ports are every other ethN, in
-// the order of N. When the role serves, Boot prints one console line
+// TCP/IP as a unikernel does (the minimal kernel has no TCP/IP of its own:
+// without ofbox.ip the roles there have no network to listen or dial on);
+// the switch's ports are every other ethN, in the order of N. When the role serves, Boot prints one console line
 //
 //	ofbox: ready role=switch dpid=0x1 ports=1=eth1,2=eth2 ... in 412 ms
 //
