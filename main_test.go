@@ -18,7 +18,8 @@ func TestDispatch(t *testing.T) {
 		{nil, 0, "commands:", ""},
 		{[]string{"version"}, 0, "ofbox dev", ""},
 		{[]string{"nope"}, 2, "", `unknown command "nope"`},
-		{[]string{"sim"}, 2, "", "not built yet (issue 6)"},
+		{[]string{"sim", "--topo", "mesh,2"}, 2, "", `unknown shape "mesh"`},
+		{[]string{"demo", "--kernel", "tiny"}, 2, "", `--kernel "tiny": want minimal or debian`},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer
