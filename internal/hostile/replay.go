@@ -1,0 +1,120 @@
+package hostile
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ofbox/ofbox/openflow"
+)
+
+// Session is one connection to the peer under test, past its handshake.
+type Session struct {
+	Conn net.Conn
+	FR   *openflow.FrameReader
+}
+
+// Outcome counts how the peer took the cases.
+type Outcome struct {
+	Errors      int // answered with OFPT_ERROR, the session going on
+	Disconnects int // the peer ended the session (after an error or not)
+	Accepted    int // neither: the mutation was still a valid message, or one the peer ignores
+
+	AcceptedCases []string // the names of the Accepted cases
+}
+
+func (o Outcome) String() string {
+	return fmt.Sprintf("%d OFPT_ERROR, %d disconnects, %d taken as valid", o.Errors, o.Disconnects, o.Accepted)
+}
+
+// Replay sends every case, each followed by an echo request, on sessions
+// that open makes (a new one whenever the peer ends one), and checks that
+// the peer answers each case with an OFPT_ERROR that carries the case's
+// xid and an error type the version has, or with the echo reply (the case
+// was valid after all), or ends the session: never silence, never a
+// crash. alive, called every 50 cases and at the end, checks that another
+// peer of the process is still served.
+func Replay(t testing.TB, v openflow.Version, cases []Case, open func() (Session, error), alive func() error) Outcome {
+	t.Helper()
+	var o Outcome
+	s, err := open()
+	if err != nil {
+		t.Fatalf("hostile: open: %v", err)
+	}
+	defer func() { s.Conn.Close() }()
+	for i, c := range cases {
+		if i%50 == 49 {
+			if err := alive(); err != nil {
+				t.Fatalf("hostile: after case %d (%s) the good peer is not served: %v", i, c.Name, err)
+			}
+		}
+		xid := uint32(2*i + 0x1000)
+		ended, err := one(s, v, c, xid, &o)
+		if err != nil {
+			t.Errorf("hostile: case %s: %v", c.Name, err)
+		}
+		if ended || err != nil {
+			s.Conn.Close()
+			if s, err = open(); err != nil {
+				t.Fatalf("hostile: reopen after case %s: %v", c.Name, err)
+			}
+		}
+	}
+	if err := alive(); err != nil {
+		t.Fatalf("hostile: after the corpus the good peer is not served: %v", err)
+	}
+	return o
+}
+
+// one sends case c and reads until its verdict; ended says the session is over.
+func one(s Session, v openflow.Version, c Case, xid uint32, o *Outcome) (ended bool, err error) {
+	s.Conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := s.Conn.Write(append(c.Stamp(xid), Echo(v, xid+1)...)); err != nil {
+		o.Disconnects++ // it hung up as we wrote
+		return true, nil
+	}
+	sawError := false
+	for {
+		h, body, err := s.FR.ReadFrame()
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return true, fmt.Errorf("no OFPT_ERROR, no echo reply and no disconnect in 10 s")
+		case err != nil:
+			o.Disconnects++
+			return true, nil
+		}
+		switch {
+		case h.Type == openflow.TypeError && h.Xid == xid:
+			if len(body) < 4 {
+				return true, fmt.Errorf("OFPT_ERROR of %d bytes", len(body))
+			}
+			typ := binary.BigEndian.Uint16(body)
+			if name := openflow.ErrorTypeName(v, typ); strings.HasPrefix(name, "unknown") || strings.Contains(name, "0x") {
+				return true, fmt.Errorf("OFPT_ERROR of a type OpenFlow %s does not have: %d (%s)", v, typ, name)
+			}
+			if !sawError {
+				o.Errors++
+			}
+			sawError = true
+		case h.Type == openflow.TypeEchoReply && h.Xid == xid+1:
+			if !sawError {
+				o.Accepted++
+				o.AcceptedCases = append(o.AcceptedCases, c.Name)
+			}
+			return false, nil
+		case h.Type == openflow.TypeEchoRequest:
+			reply := append([]byte{uint8(v), openflow.TypeEchoReply, 0, 0}, binary.BigEndian.AppendUint32(nil, h.Xid)...)
+			reply = append(reply, body...)
+			binary.BigEndian.PutUint16(reply[2:], uint16(len(reply)))
+			if _, err := s.Conn.Write(reply); err != nil {
+				o.Disconnects++
+				return true, nil
+			}
+		}
+	}
+}
