@@ -11,8 +11,12 @@
 //	defer n.Close()
 //	if m := n.PingAll(ctx); len(m.Failed()) > 0 { ... }
 //
-// Switches talk OpenFlow to the controller over in-memory connections;
-// host hN has address 10.0.0.N/8. `ofbox sim` is this package on the
+// Switches talk OpenFlow to the controller over in-memory connections.
+// Names and addresses follow Mininet's and repeat from run to run: the
+// N-th host of the topology has 10.0.0.N/8 and MAC 00:00:00:00:00:N, port
+// P of switch S is S-ethP. New returns once every switch has joined
+// and holds the flows the app's join handlers sent. The package Example
+// tests an app written in its file. `ofbox sim` is this package on the
 // command line.
 package sim
 
