@@ -11,8 +11,12 @@
 //	defer n.Close()
 //	if m := n.PingAll(ctx); len(m.Failed()) > 0 { ... }
 //
-// Switches talk OpenFlow to the controller over in-memory connections;
-// host hN has address 10.0.0.N/8. `ofbox sim` is this package on the
+// Switches talk OpenFlow to the controller over in-memory connections.
+// Names and addresses follow Mininet's and repeat from run to run: the
+// N-th host of the topology has 10.0.0.N/8 and MAC 00:00:00:00:00:N, port
+// P of switch S is S-ethP. New returns once every switch has joined
+// and holds the flows the app's join handlers sent. The package Example
+// tests an app written in its file. `ofbox sim` is this package on the
 // command line.
 package sim
 
@@ -69,6 +73,7 @@ type Net struct {
 type Host struct {
 	name  string
 	ip    netip.Addr
+	mac   [6]byte
 	stack *netstack.Stack
 }
 
@@ -78,19 +83,29 @@ func (h *Host) Name() string { return h.name }
 // IP is the host's address (10.0.0.N for host N of the topology).
 func (h *Host) IP() netip.Addr { return h.ip }
 
+// MAC is the host's Ethernet address: 00:00:00:00:00:N for host N of the
+// topology, as Mininet's --mac gives.
+func (h *Host) MAC() net.HardwareAddr { return net.HardwareAddr(h.mac[:]) }
+
 // Ping sends one echo request to dst and returns the round-trip time.
 func (h *Host) Ping(ctx context.Context, dst netip.Addr) (time.Duration, error) {
 	return h.stack.Ping(ctx, dst)
 }
 
-// Dial opens a connection from the host ("tcp" or "udp", "10.0.0.2:80").
+// Dial opens a TCP connection from the host ("tcp", "10.0.0.2:80").
 func (h *Host) Dial(ctx context.Context, network, address string) (net.Conn, error) {
 	return h.stack.Dial(ctx, network, address)
 }
 
-// Listen listens on the host ("tcp", ":80").
+// Listen listens for TCP connections on the host ("tcp", ":80").
 func (h *Host) Listen(network, address string) (net.Listener, error) {
 	return h.stack.Listen(network, address)
+}
+
+// ListenPacket opens a UDP socket on the host ("udp", ":53"; port 0 for
+// any).
+func (h *Host) ListenPacket(network, address string) (net.PacketConn, error) {
+	return h.stack.ListenPacket(network, address)
 }
 
 // Stack is the host's gVisor stack.
@@ -98,6 +113,7 @@ func (h *Host) Stack() *netstack.Stack { return h.stack }
 
 type simSwitch struct {
 	name    string
+	index   int // from 1, in the topology's order; also its datapath ID
 	sw      *ofswitch.Switch
 	passive *memListener // for DumpFlows, as ptcp: is for ovs-ofctl
 }
@@ -139,7 +155,7 @@ func New(ctx context.Context, t *Topo, o Options) (*Net, error) {
 	n.wg.Go(func() { n.ctl.Serve(rctx, ctlListener) })
 
 	for i, name := range t.Switches {
-		s := &simSwitch{name: name, passive: newMemListener()}
+		s := &simSwitch{name: name, index: i + 1, passive: newMemListener()}
 		s.sw = ofswitch.New(ofswitch.Config{
 			DatapathID:  uint64(i + 1),
 			Versions:    o.Versions,
@@ -150,7 +166,7 @@ func New(ctx context.Context, t *Topo, o Options) (*Net, error) {
 		n.switches[name] = s
 	}
 	for i, name := range t.Hosts {
-		n.byName[name] = &Host{name: name, ip: hostIP(i)}
+		n.byName[name] = &Host{name: name, ip: hostIP(i), mac: hostMAC(i)}
 	}
 	ports := map[string]flow.PortNo{}
 	for _, l := range t.Links {
@@ -165,15 +181,18 @@ func New(ctx context.Context, t *Topo, o Options) (*Net, error) {
 			if s, ok := n.switches[end.node]; ok {
 				ports[end.node]++
 				c.ends = append(c.ends, cableEnd{s, ports[end.node]})
-				if err := s.sw.AddPort(ports[end.node], &cablePort{end.dev, c}); err != nil {
+				p := &cablePort{PipeDevice: end.dev, c: c, name: fmt.Sprintf("%s-eth%d", s.name, ports[end.node]),
+					hw: portMAC(s.index, ports[end.node])}
+				if err := s.sw.AddPort(ports[end.node], p); err != nil {
 					n.Close()
 					return nil, fmt.Errorf("sim: %s port %d: %w", end.node, ports[end.node], err)
 				}
 				continue
 			}
 			h := n.byName[end.node]
+			dev := &hostNIC{PipeDevice: end.dev, name: h.name + "-eth0", hw: h.mac}
 			st, err := netstack.NewStack(netstack.StackConfig{NICs: []netstack.StackNIC{{
-				Device: end.dev, Addrs: []netip.Prefix{netip.PrefixFrom(h.ip, 8)}}}})
+				Device: dev, Addrs: []netip.Prefix{netip.PrefixFrom(h.ip, 8)}}}})
 			if err != nil {
 				n.Close()
 				return nil, fmt.Errorf("sim: host %s: %w", h.name, err)
@@ -189,6 +208,10 @@ func New(ctx context.Context, t *Topo, o Options) (*Net, error) {
 	}
 	select {
 	case <-allJoined:
+		if err := n.settle(ctx); err != nil {
+			n.Close()
+			return nil, err
+		}
 		return n, nil
 	case <-ctx.Done():
 		n.Close()
@@ -196,10 +219,51 @@ func New(ctx context.Context, t *Topo, o Options) (*Net, error) {
 	}
 }
 
+// settle returns once every switch has processed what the app's join
+// handlers sent it: in OpenFlow 1.3 a switch drops table misses until the
+// app installs its table-miss flow, so a ping sent earlier would be lost
+// (and ARP retries after a second). A session runs its join handlers
+// before it reads the switch's messages, so the reply to a first barrier
+// is read only after the handlers have sent their flows; a second barrier
+// then follows those flows on the wire.
+func (n *Net) settle(ctx context.Context) error {
+	dps := n.ctl.Datapaths()
+	errs := make(chan error, len(dps))
+	for _, dp := range dps {
+		go func() {
+			err := dp.Barrier(ctx)
+			if err == nil {
+				err = dp.Barrier(ctx)
+			}
+			errs <- err
+		}()
+	}
+	for range dps {
+		if err := <-errs; err != nil {
+			return fmt.Errorf("sim: waiting for the app's flows: %w", err)
+		}
+	}
+	return nil
+}
+
 // hostIP is the address of the i-th host (from 0): 10.0.0.i+1 onwards.
 func hostIP(i int) netip.Addr {
 	v := uint32(10<<24 + i + 1)
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// hostMAC is the Ethernet address of the i-th host (from 0):
+// 00:00:00:00:00:i+1 onwards, as Mininet's --mac numbers hosts.
+func hostMAC(i int) [6]byte {
+	v := uint32(i + 1)
+	return [6]byte{0, 0, byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
+}
+
+// portMAC is the Ethernet address of port p of switch number sw (from 1):
+// locally administered, 02:73 ("s") then the switch and port numbers, so
+// it never collides with a host's.
+func portMAC(sw int, p flow.PortNo) [6]byte {
+	return [6]byte{0x02, 0x73, byte(sw >> 8), byte(sw), byte(p >> 8), byte(p)}
 }
 
 // Close stops the switches, the controller and the hosts.
@@ -465,12 +529,19 @@ type cableEnd struct {
 	port flow.PortNo
 }
 
-// cablePort is a switch port on a cable: while the cable is cut, what the
-// switch writes is lost and what it would read is discarded.
+// cablePort is a switch port on a cable, named and addressed after its
+// switch and port number as Mininet names them (s1-eth2): while the cable
+// is cut, what the switch writes is lost and what it would read is
+// discarded.
 type cablePort struct {
 	*netstack.PipeDevice
-	c *cable
+	c    *cable
+	name string
+	hw   [6]byte
 }
+
+func (p *cablePort) Name() string    { return p.name }
+func (p *cablePort) HWAddr() [6]byte { return p.hw }
 
 func (p *cablePort) Write(bufs [][]byte, offset int) (int, error) {
 	if !p.c.up.Load() {
@@ -487,6 +558,17 @@ func (p *cablePort) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 		}
 	}
 }
+
+// hostNIC is a host's end of its link, named (h1-eth0) and addressed
+// (hostMAC) so that runs and flow tables repeat exactly.
+type hostNIC struct {
+	*netstack.PipeDevice
+	name string
+	hw   [6]byte
+}
+
+func (d *hostNIC) Name() string    { return d.name }
+func (d *hostNIC) HWAddr() [6]byte { return d.hw }
 
 // memListener is an in-memory listener; dial returns one end of a
 // net.Pipe and Accept the other.

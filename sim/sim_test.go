@@ -3,9 +3,12 @@ package sim
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -116,6 +119,7 @@ func TestPingAll(t *testing.T) {
 		for _, app := range apps.Names() {
 			for _, v := range []openflow.Version{openflow.Version13, openflow.Version10} {
 				t.Run(fmt.Sprintf("%s/%s/%s", spec, app, v), func(t *testing.T) {
+					t.Parallel() // each network is its own, nothing shared
 					a, err := apps.New(app)
 					if err != nil {
 						t.Fatal(err)
@@ -138,6 +142,108 @@ func TestPingAll(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestAddresses: hosts and switch ports get Mininet's names and fixed
+// addresses, the same in every network of a process, so flow tables and
+// transcripts repeat.
+func TestAddresses(t *testing.T) {
+	for range 2 { // a second network numbers exactly as the first
+		n := newNet(t, "linear,2", Options{})
+		var got []string
+		for _, h := range n.Hosts() {
+			got = append(got, fmt.Sprintf("%s %s %s", h.Name(), h.IP(), h.MAC()))
+		}
+		want := []string{"h1 10.0.0.1 00:00:00:00:00:01", "h2 10.0.0.2 00:00:00:00:00:02"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("hosts (-want +got):\n%s", diff)
+		}
+		if n.Host("h2") != n.Hosts()[1] || n.Host("h9") != nil {
+			t.Errorf("Host(h2) = %v, Host(h9) = %v; want h2 and nil", n.Host("h2"), n.Host("h9"))
+		}
+		got = nil
+		for _, dp := range n.Controller().Datapaths() {
+			for _, p := range dp.Ports() {
+				if p.PortNo <= flow.PortMax {
+					got = append(got, fmt.Sprintf("%d %d %s %s", dp.ID(), p.PortNo, p.Name, p.HWAddr))
+				}
+			}
+		}
+		slices.Sort(got)
+		// linear,2's links in order: h1-s1, h2-s2, s1-s2.
+		want = []string{"1 1 s1-eth1 02:73:00:01:00:01", "1 2 s1-eth2 02:73:00:01:00:02",
+			"2 1 s2-eth1 02:73:00:02:00:01", "2 2 s2-eth2 02:73:00:02:00:02"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("switch ports (-want +got):\n%s", diff)
+		}
+		n.Close()
+	}
+}
+
+// TestHostConns: a host's Dial and Listen carry TCP and UDP to another
+// host through the switches.
+func TestHostConns(t *testing.T) {
+	n := newNet(t, "linear,3", Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	h1, h3 := n.Host("h1"), n.Host("h3")
+
+	l, err := h3.Listen("tcp", ":7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() { // echo one connection
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		io.Copy(c, c)
+	}()
+	c, err := h1.Dial(ctx, "tcp", "10.0.0.3:7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 5)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "hello" {
+		t.Errorf("tcp echo from h3 = %q, %v; want hello", buf, err)
+	}
+	if got := c.RemoteAddr().String(); got != "10.0.0.3:7" {
+		t.Errorf("tcp peer %s; want 10.0.0.3:7", got)
+	}
+
+	u1, err := h1.ListenPacket("udp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u1.Close()
+	u3, err := h3.ListenPacket("udp4", "10.0.0.3:53")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u3.Close()
+	u3.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := u1.WriteTo([]byte("query"), &net.UDPAddr{IP: net.IPv4(10, 0, 0, 3), Port: 53}); err != nil {
+		t.Fatal(err)
+	}
+	m, from, err := u3.ReadFrom(buf)
+	if err != nil || string(buf[:m]) != "query" || !strings.HasPrefix(from.String(), "10.0.0.1:") {
+		t.Errorf("udp at h3: %q from %v, %v; want query from 10.0.0.1", buf[:m], from, err)
+	}
+	if _, err := h1.Dial(ctx, "udp", "10.0.0.3:53"); err == nil {
+		t.Error("Dial(udp) worked; Dial is TCP only, ListenPacket is UDP")
+	}
+	if _, err := h1.Ping(ctx, n.Host("h2").IP()); err != nil {
+		t.Errorf("h1 ping h2: %v", err)
+	}
+	if _, err := n.Transfer(ctx, "h1", "h9", 1); err == nil || !strings.Contains(err.Error(), "no such host") {
+		t.Errorf("Transfer(h1, h9) = %v; want no such host", err)
 	}
 }
 
@@ -219,6 +325,41 @@ func (a *floodApp) Register(c *controller.Controller) {
 		a.packetIns.Add(1)
 		return controller.Stop
 	})
+}
+
+// slowJoinApp installs its flows from a join handler that takes its time.
+type slowJoinApp struct{ flows int }
+
+func (a slowJoinApp) Register(c *controller.Controller) {
+	c.OnJoin(func(dp *controller.Datapath) controller.Verdict {
+		time.Sleep(50 * time.Millisecond)
+		for i := range a.flows {
+			fm, err := flow.ParseFlowMod(fmt.Sprintf("priority=%d,actions=FLOOD", 100+i))
+			if err != nil {
+				panic(err)
+			}
+			dp.Send(fm)
+		}
+		return controller.Continue
+	})
+}
+
+// TestNewWaitsForJoinFlows: New returns only once the switches hold what
+// the app's join handlers sent (an OpenFlow 1.3 switch drops misses until
+// the table-miss flow is in), so the first ping finds the flows in place.
+func TestNewWaitsForJoinFlows(t *testing.T) {
+	n := newNet(t, "linear,2", Options{App: slowJoinApp{flows: 20}, Versions: []openflow.Version{openflow.Version13}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, sw := range n.Switches() {
+		flows, err := n.DumpFlows(ctx, sw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(flows) != 20 {
+			t.Errorf("%s holds %d flows as New returns; want the app's 20", sw, len(flows))
+		}
+	}
 }
 
 func TestCustomApp(t *testing.T) {
