@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/ofbox/ofbox/internal/pki"
+	"github.com/ofbox/ofbox/internal/testnet"
 	ofswitch "github.com/ofbox/ofbox/roles/switch"
 )
 
@@ -451,4 +453,48 @@ func TestRunControllerTLS(t *testing.T) {
 	if strings.Contains(stderr.String(), "dpid=0000000000000bad") {
 		t.Errorf("the switch of another CA joined:\n%s", stderr.String())
 	}
+}
+
+// TestTLSOVSPKI: certificates that Open vSwitch's ovs-pki makes (RSA keys,
+// one CA for controllers and one for switches, a subject alternative name
+// that is no host name) work for a listener and a dialer.
+func TestTLSOVSPKI(t *testing.T) {
+	testnet.RequireTools(t, "ovs-pki")
+	dir := t.TempDir()
+	for _, args := range [][]string{{"init"}, {"req+sign", "ctl", "controller"}, {"req+sign", "sw", "switch"}} {
+		cmd := exec.Command("ovs-pki", append([]string{"--dir=" + filepath.Join(dir, "pki"), "--log=" + filepath.Join(dir, "log")}, args...)...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("ovs-pki %s: %v\n%s", args, err, out)
+		}
+	}
+	load := func(name, ca string) *tlsIdentity {
+		c := Config{Listens: []string{"ptls:0"}, Cert: filepath.Join(dir, name+"-cert.pem"), Key: filepath.Join(dir, name+"-privkey.pem"),
+			CA: filepath.Join(dir, "pki", ca, "cacert.pem")}
+		id, err := loadTLS(&c, namer{primary: fromConfig})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	// As in OVS: the controller trusts the switch CA and the switch the controller CA.
+	ctl, sw := load("ctl", "switchca"), load("sw", "controllerca")
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var serverLog syncBuffer
+	tl := newTLSListener(inner, ctl.server(), slog.New(slog.NewTextHandler(&serverLog, nil)))
+	echoServer(t, tl)
+	var d net.Dialer
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := tlsDialer(d.DialContext, sw, map[string]bool{tl.Addr().String(): true}, slog.New(slog.DiscardHandler))(ctx, "tcp", tl.Addr().String())
+	if err != nil {
+		t.Fatalf("dial with ovs-pki certificates: %v", err)
+	}
+	if err := readOK(c); err != nil {
+		t.Errorf("read with ovs-pki certificates: %v; server log:\n%s", err, serverLog.String())
+	}
+	c.Close()
 }
