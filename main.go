@@ -35,6 +35,7 @@ var commands = []command{
 	{name: "vm", summary: "boot an ofbox VM under QEMU", run: untilSignal(vmMain)},
 	{name: "demo", summary: "boot a controller VM and a switch VM; show two hosts talking through them", run: untilSignal(demoMain)},
 	{name: "sim", summary: "run an in-process network of switches, hosts and a controller", run: runSim},
+	{name: "pki", summary: "make a lab CA and certificates for TLS on the control channel", run: runPKI},
 	{name: "bench", summary: "load generators: fake switches and traffic", run: runBench},
 	{name: "version", summary: "print the version", run: runVersion},
 }

@@ -37,11 +37,18 @@ type Config struct {
 	Mgmt string
 
 	// Listens are listen specs, tcp:HOST:PORT, tcp::PORT or
-	// ptcp:PORT[:HOST] (key listen). The controller's switches connect
-	// there (default tcp:127.0.0.1:6653 on the host stack, tcp::6653 on
-	// gVisor); the switch's are passive OpenFlow listeners for management
-	// tools such as ovs-ofctl (default none).
+	// ptcp:PORT[:HOST], or tls:HOST:PORT, tls::PORT or ptls:PORT[:HOST]
+	// for TLS (ssl: and pssl: are aliases, as Open vSwitch spells them)
+	// (key listen). The controller's switches connect there (default
+	// tcp:127.0.0.1:6653 on the host stack, tcp::6653 on gVisor); the
+	// switch's are passive OpenFlow listeners for management tools such as
+	// ovs-ofctl (default none).
 	Listens []string
+	// Cert, Key and CA are PEM files (keys cert, key and ca): this peer's
+	// certificate, its private key, and the CA certificate that every
+	// peer's certificate must chain to. TLS listen and controller specs
+	// need all three; see SECURITY.md.
+	Cert, Key, CA string
 	// OF holds the OpenFlow versions offered (key of; default 1.3 and 1.0).
 	OF []openflow.Version
 	// Log is the log level (key log; the zero value is info).
@@ -58,7 +65,7 @@ type Config struct {
 	// (key ports). In the VM they default to every ethN but Mgmt.
 	Ports []Port
 	// Controllers are the controllers the switch connects to, tcp:HOST:PORT
-	// (key controller).
+	// or tls:HOST:PORT (ssl:HOST:PORT) (key controller).
 	Controllers []string
 	// DPID is the switch's datapath id (key dpid; Load defaults it to 1).
 	DPID uint64

@@ -22,7 +22,7 @@ const (
 )
 
 // runController serves OpenFlow switches on cfg.Listens until ctx is done.
-func runController(ctx context.Context, cfg Config, nw network, stdout io.Writer, log *slog.Logger) error {
+func runController(ctx context.Context, cfg Config, nw network, id *tlsIdentity, stdout io.Writer, log *slog.Logger) error {
 	if cfg.App == "" {
 		cfg.App = defaultApp
 	}
@@ -36,7 +36,7 @@ func runController(ctx context.Context, cfg Config, nw network, stdout io.Writer
 	if rate == 0 {
 		rate = -1 // controller.Config: negative disables the limit
 	}
-	ls, err := listenAll(nw, cfg.Listens)
+	ls, err := listenAll(nw, cfg.Listens, id, log.With("role", RoleController))
 	if err != nil {
 		return err
 	}

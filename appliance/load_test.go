@@ -107,7 +107,7 @@ func TestLoadBad(t *testing.T) {
 		{cmd("quiet"), "ofbox.role is required: want controller or switch"},
 		{cmd("ofbox.role=router"), `ofbox.role="router": want controller or switch`},
 		{cmd("ofbox.role"), "ofbox.role: no value; want ofbox.role=VALUE"},
-		{cmd("ofbox.rol=switch"), "ofbox.rol: unknown key; want one of ofbox.role, ofbox.stack, ofbox.nic, ofbox.ip, ofbox.gw, ofbox.mgmt, ofbox.ports, ofbox.controller, ofbox.listen, ofbox.dpid, ofbox.fail-mode, ofbox.app, ofbox.packet-in-rate, ofbox.of, ofbox.log"},
+		{cmd("ofbox.rol=switch"), "ofbox.rol: unknown key; want one of ofbox.role, ofbox.stack, ofbox.nic, ofbox.ip, ofbox.gw, ofbox.mgmt, ofbox.ports, ofbox.controller, ofbox.listen, ofbox.cert, ofbox.key, ofbox.ca, ofbox.dpid, ofbox.fail-mode, ofbox.app, ofbox.packet-in-rate, ofbox.of, ofbox.log"},
 		{cmd("ofbox.role=switch"), "ofbox.ports is required: NIC names (veth1,veth2) or NUMBER=NAME (1=veth1,2=veth2)"},
 		{cmd("ofbox.role=switch ofbox.ports=a,a"), `ofbox.ports="a,a": interface a used twice`},
 		{cmd("ofbox.role=switch ofbox.ports=1=a,1=b"), `ofbox.ports="1=a,1=b": port number 1 used twice`},

@@ -28,15 +28,19 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		cfg.Ready = func(role, details string) {}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Log}))
+	id, err := loadTLS(&cfg, namer{primary: fromConfig})
+	if err != nil {
+		return err
+	}
 	nw, err := openNetwork(cfg)
 	if err != nil {
 		return err
 	}
 	defer nw.Close()
 	if cfg.Role == RoleController {
-		return runController(ctx, cfg, nw, stdout, log)
+		return runController(ctx, cfg, nw, id, stdout, log)
 	}
-	return runSwitch(ctx, cfg, nw, stdout, log)
+	return runSwitch(ctx, cfg, nw, id, stdout, log)
 }
 
 // network is the TCP/IP stack a role listens and dials on: the host's
@@ -68,18 +72,22 @@ func openNetwork(cfg Config) (network, error) {
 	return &hostNetwork{}, nil
 }
 
-// listenAll opens a listener for each listen spec, or none.
-func listenAll(nw network, specs []string) ([]net.Listener, error) {
+// listenAll opens a listener for each listen spec, or none; TLS specs
+// get a tlsListener with id (which validate made sure of).
+func listenAll(nw network, specs []string, id *tlsIdentity, log *slog.Logger) ([]net.Listener, error) {
 	var ls []net.Listener
 	for _, spec := range specs {
-		addr, err := listenAddr(spec)
+		e, err := listenAddr(spec)
 		var l net.Listener
 		if err == nil {
-			l, err = nw.Listen("tcp", addr)
+			l, err = nw.Listen("tcp", e.addr)
 		}
 		if err != nil {
 			closeAll(ls)
 			return nil, fmt.Errorf("listen %s: %w", spec, err)
+		}
+		if e.tls {
+			l = newTLSListener(l, id.server(), log)
 		}
 		ls = append(ls, l)
 	}

@@ -16,18 +16,24 @@ import (
 )
 
 // runSwitch runs an OpenFlow switch between cfg.Ports until ctx is done.
-func runSwitch(ctx context.Context, cfg Config, nw network, stdout io.Writer, log *slog.Logger) error {
+func runSwitch(ctx context.Context, cfg Config, nw network, id *tlsIdentity, stdout io.Writer, log *slog.Logger) error {
 	var targets []string
+	secure := map[string]bool{}
 	for _, c := range cfg.Controllers {
-		addr, _ := controllerAddr(c) // validated
-		targets = append(targets, addr)
+		e, _ := controllerAddr(c) // validated
+		targets = append(targets, e.addr)
+		secure[e.addr] = e.tls
 	}
-	ls, err := listenAll(nw, cfg.Listens)
+	dial, tlsLog := nw.Dial, log.With("role", RoleSwitch)
+	if id != nil {
+		dial = tlsDialer(nw.Dial, id, secure, tlsLog)
+	}
+	ls, err := listenAll(nw, cfg.Listens, id, tlsLog)
 	if err != nil {
 		return err
 	}
 	sw := ofswitch.New(ofswitch.Config{DatapathID: cfg.DPID, Versions: cfg.OF, Controllers: targets,
-		FailMode: cfg.FailMode, Logger: log, Dial: nw.Dial})
+		FailMode: cfg.FailMode, Logger: log, Dial: dial})
 	devs := map[flow.PortNo]*netstack.PacketDevice{}
 	opened := openPorts(cfg.Ports)
 	for i, p := range cfg.Ports {

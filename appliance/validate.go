@@ -22,6 +22,12 @@ func validate(c *Config, n namer) error {
 	if err := checkList(n, "listen", c.Listens, listenAddr); err != nil {
 		return err
 	}
+	if err := checkControllers(c, n); err != nil {
+		return err
+	}
+	if _, err := loadTLS(c, n); err != nil {
+		return err
+	}
 	if c.Role == RoleController {
 		if _, err := apps.New(c.App); err != nil && c.App != "" {
 			return fmt.Errorf("%s: want one of %s", n.keyValue("app", c.App), appNames)
@@ -30,9 +36,6 @@ func validate(c *Config, n namer) error {
 			return fmt.Errorf("%s: want a number of packet-ins per second, or 0 for no limit", n.keyValue("packet-in-rate", fmt.Sprint(c.PacketInRate)))
 		}
 		return nil
-	}
-	if err := checkList(n, "controller", c.Controllers, controllerAddr); err != nil {
-		return err
 	}
 	if len(c.Ports) == 0 {
 		return fmt.Errorf("%s is required: %s", n.key("ports"), wantPorts)
@@ -84,8 +87,27 @@ func validateStack(c *Config, n namer) error {
 	return nil
 }
 
+// checkControllers checks the controller specs: each parses, and no
+// address is given both with and without TLS.
+func checkControllers(c *Config, n namer) error {
+	if err := checkList(n, "controller", c.Controllers, controllerAddr); err != nil {
+		return err
+	}
+	seen := map[string]string{}
+	for _, s := range c.Controllers {
+		e, _ := controllerAddr(s)
+		if old, ok := seen[e.addr]; ok && old != s {
+			if oe, _ := controllerAddr(old); oe.tls != e.tls {
+				return fmt.Errorf("%s: %s is also given as %q; want TLS or plain TCP to one address, not both", n.keyValue("controller", s), e.addr, old)
+			}
+		}
+		seen[e.addr] = s
+	}
+	return nil
+}
+
 // checkList checks each value of a list key with parse.
-func checkList(n namer, name string, vals []string, parse func(string) (string, error)) error {
+func checkList(n namer, name string, vals []string, parse func(string) (endpoint, error)) error {
 	for _, v := range vals {
 		if _, err := parse(v); err != nil {
 			return fmt.Errorf("%s: %w", n.keyValue(name, v), err)

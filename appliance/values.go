@@ -68,25 +68,41 @@ func validIfName(s string) bool {
 	return s != "" && len(s) <= 15 && !strings.ContainsAny(s, " /=,:")
 }
 
-const wantListen = "tcp:HOST:PORT, tcp::PORT or ptcp:PORT[:HOST]"
+const wantListen = "tcp:HOST:PORT, tcp::PORT or ptcp:PORT[:HOST]; tls:, ptls: (or ssl:, pssl:) in their place for TLS"
 
-// listenAddr turns an Open vSwitch style listen spec into a host:port for
-// Listen: tcp:HOST:PORT, tcp::PORT (every address) or ptcp:PORT[:HOST].
-func listenAddr(s string) (string, error) {
-	bad := func(why string) (string, error) {
-		return "", fmt.Errorf("%s; want %s", why, wantListen)
+// endpoint is a parsed listen or controller spec: the host:port to listen
+// on or dial, and whether the connection is TLS.
+type endpoint struct {
+	addr string
+	tls  bool
+}
+
+// listenAddr turns an Open vSwitch style listen spec into an endpoint:
+// tcp:HOST:PORT, tcp::PORT (every address) or ptcp:PORT[:HOST], and the
+// same with tls: and ptls: for TLS (ssl: and pssl:, Open vSwitch's names,
+// are aliases).
+func listenAddr(s string) (endpoint, error) {
+	bad := func(why string) (endpoint, error) {
+		return endpoint{}, fmt.Errorf("%s; want %s", why, wantListen)
 	}
+	scheme, rest, _ := strings.Cut(s, ":")
 	var host, port string
-	switch {
-	case strings.HasPrefix(s, "tcp:"):
-		rest := s[len("tcp:"):]
+	secure := false
+	switch scheme {
+	case "tls", "ssl":
+		secure = true
+		fallthrough
+	case "tcp":
 		i := strings.LastIndexByte(rest, ':')
 		if i < 0 {
 			return bad("no port")
 		}
 		host, port = rest[:i], rest[i+1:]
-	case strings.HasPrefix(s, "ptcp:"):
-		port, host, _ = strings.Cut(s[len("ptcp:"):], ":")
+	case "ptls", "pssl":
+		secure = true
+		fallthrough
+	case "ptcp":
+		port, host, _ = strings.Cut(rest, ":")
 	default:
 		return bad("unknown scheme")
 	}
@@ -97,15 +113,22 @@ func listenAddr(s string) (string, error) {
 	if n, err := strconv.ParseUint(port, 10, 16); err != nil || port == "" || n > 65535 {
 		return bad("bad port")
 	}
-	return net.JoinHostPort(host, port), nil
+	return endpoint{net.JoinHostPort(host, port), secure}, nil
 }
 
-// controllerAddr turns tcp:HOST:PORT into host:port.
-func controllerAddr(s string) (string, error) {
-	if !strings.HasPrefix(s, "tcp:") {
-		return "", errors.New("want tcp:HOST:PORT")
+const wantController = "want tcp:HOST:PORT, or tls:HOST:PORT (ssl:HOST:PORT) for TLS"
+
+// controllerAddr turns tcp:HOST:PORT or tls:HOST:PORT into an endpoint.
+func controllerAddr(s string) (endpoint, error) {
+	scheme, _, _ := strings.Cut(s, ":")
+	if scheme != "tcp" && scheme != "tls" && scheme != "ssl" {
+		return endpoint{}, errors.New(wantController)
 	}
-	return listenAddr(s)
+	e, err := listenAddr(s)
+	if err != nil {
+		return endpoint{}, errors.New(wantController)
+	}
+	return e, nil
 }
 
 // parseDPID parses a datapath id: hex with 0x, or decimal.

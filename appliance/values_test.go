@@ -6,24 +6,59 @@ import (
 )
 
 func TestListenAddr(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"tcp:127.0.0.1:6653", "127.0.0.1:6653"},
-		{"tcp::6653", ":6653"},
-		{"tcp:[::1]:6653", "[::1]:6653"},
-		{"ptcp:6653", ":6653"},
-		{"ptcp:6653:127.0.0.1", "127.0.0.1:6653"},
-		{"ptcp:6653:[::1]", "[::1]:6653"},
-		{"tcp:localhost:0", "localhost:0"},
-		{"tcp:127.0.0.1", ""},
-		{"tcp:127.0.0.1:http", ""},
-		{"tcp:127.0.0.1:70000", ""},
-		{"ssl:127.0.0.1:6653", ""},
-		{"ptcp:", ""},
-		{"127.0.0.1:6653", ""},
+	for _, tc := range []struct {
+		in   string
+		want string // "" for an error
+		tls  bool
+	}{
+		{"tcp:127.0.0.1:6653", "127.0.0.1:6653", false},
+		{"tcp::6653", ":6653", false},
+		{"tcp:[::1]:6653", "[::1]:6653", false},
+		{"ptcp:6653", ":6653", false},
+		{"ptcp:6653:127.0.0.1", "127.0.0.1:6653", false},
+		{"ptcp:6653:[::1]", "[::1]:6653", false},
+		{"tcp:localhost:0", "localhost:0", false},
+		{"tls:127.0.0.1:6653", "127.0.0.1:6653", true},
+		{"tls::6653", ":6653", true},
+		{"ssl:127.0.0.1:6653", "127.0.0.1:6653", true},
+		{"ptls:6653", ":6653", true},
+		{"ptls:6653:[::1]", "[::1]:6653", true},
+		{"pssl:6653:127.0.0.1", "127.0.0.1:6653", true},
+		{"tcp:127.0.0.1", "", false},
+		{"tls:127.0.0.1", "", false},
+		{"tcp:127.0.0.1:http", "", false},
+		{"tcp:127.0.0.1:70000", "", false},
+		{"ptls:", "", false},
+		{"ptcp:", "", false},
+		{"tlsx:1.2.3.4:5", "", false},
+		{"127.0.0.1:6653", "", false},
 	} {
 		got, err := listenAddr(tc.in)
-		if got != tc.want || (err == nil) != (tc.want != "") {
-			t.Errorf("listenAddr(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		if got.addr != tc.want || got.tls != tc.tls || (err == nil) != (tc.want != "") {
+			t.Errorf("listenAddr(%q) = %+v, %v; want %q tls %v", tc.in, got, err, tc.want, tc.tls)
+		}
+		if err != nil && !strings.Contains(err.Error(), wantListen) {
+			t.Errorf("listenAddr(%q) = %v; want an error that says %q", tc.in, err, wantListen)
+		}
+	}
+}
+
+func TestControllerAddr(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string // "" for an error
+		tls  bool
+	}{
+		{"tcp:10.0.0.1:6653", "10.0.0.1:6653", false},
+		{"tls:10.0.0.1:6653", "10.0.0.1:6653", true},
+		{"ssl:[fd00::1]:6653", "[fd00::1]:6653", true},
+		{"ptcp:6653", "", false},
+		{"ptls:6653", "", false},
+		{"tls:10.0.0.1", "", false},
+	} {
+		got, err := controllerAddr(tc.in)
+		if got.addr != tc.want || got.tls != tc.tls || (err == nil) != (tc.want != "") {
+			t.Errorf("controllerAddr(%q) = %+v, %v; want %q tls %v", tc.in, got, err, tc.want, tc.tls)
 		}
 	}
 }
