@@ -28,7 +28,10 @@ type Config struct {
 	// before it stops reading from the network. Default 128.
 	ReadQueue int
 	// MaxMultipart bounds the bytes of multipart replies held while their
-	// parts arrive. Default 64 MiB.
+	// parts arrive. Default 64 MiB. Negative: parts are not joined but
+	// come to Read as they arrive, as a switch wants (it asks for no
+	// replies, and one it is sent is an error to answer, not a part to
+	// hold).
 	MaxMultipart int
 	// InlineRead makes Read read and decode in the goroutine that calls
 	// it, which must be the only one, instead of in a reader goroutine
@@ -71,7 +74,7 @@ func (c Config) withDefaults() Config {
 	if c.ReadQueue <= 0 {
 		c.ReadQueue = DefaultReadQueue
 	}
-	if c.MaxMultipart <= 0 {
+	if c.MaxMultipart == 0 {
 		c.MaxMultipart = DefaultMaxMultipart
 	}
 	return c

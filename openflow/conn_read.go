@@ -144,7 +144,7 @@ func (c *Conn) decode(h Header, body []byte) (Message, error) {
 // that fits err (unless it is an error itself) and returns err for Read.
 func (c *Conn) reject(v Version, h Header, body []byte, err error) inbound {
 	if h.Type != TypeError {
-		typ, code := errorCodeFor(err)
+		typ, code := ErrorCodeFor(err)
 		data, _ := h.AppendBinary(make([]byte, 0, 64))
 		data = append(data, body[:min(len(body), 64-HeaderLen)]...)
 		c.sendControl(h.Xid, &ErrorMsg{Ver: v, Type: typ, Code: code, Data: data})
@@ -162,9 +162,11 @@ type rejectError struct {
 func (e *rejectError) Error() string { return e.err.Error() }
 func (e *rejectError) Unwrap() error { return e.err }
 
-// errorCodeFor picks the ofp_error_type and code that answer a message
-// that failed with err. A codec can choose them by wrapping an *ErrorMsg.
-func errorCodeFor(err error) (typ, code uint16) {
+// ErrorCodeFor picks the ofp_error_type and code that answer a message
+// that failed to decode with err: what a codec chose by wrapping an
+// *ErrorMsg, BAD_REQUEST/BAD_LEN for lengths, BAD_REQUEST/BAD_TYPE
+// otherwise. The codes are the same in OpenFlow 1.0 and 1.3.
+func ErrorCodeFor(err error) (typ, code uint16) {
 	var re *rejectError
 	var em *ErrorMsg
 	switch {

@@ -54,6 +54,14 @@ type ErrorMsg struct {
 // ErrTypeExperimenter is the OF1.3 experimenter error type.
 const ErrTypeExperimenter = 0xffff
 
+// OFPET_BAD_REQUEST and its codes that have the same number in OpenFlow
+// 1.0 and 1.3.
+const (
+	ErrTypeBadRequest = errTypeBadRequest
+	ErrCodeBadType    = errCodeBadType // OFPBRC_BAD_TYPE: a type the receiver does not take
+	ErrCodeBadLen     = errCodeBadLen  // OFPBRC_BAD_LEN
+)
+
 func (e *ErrorMsg) Version() Version { return e.Ver }
 func (e *ErrorMsg) MsgType() uint8   { return TypeError }
 

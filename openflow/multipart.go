@@ -164,14 +164,15 @@ type reassembler struct {
 }
 
 // add offers a frame of version v to the reassembler. It returns done
-// with the frame unchanged when the frame is not a part of a longer reply;
+// with the frame unchanged when the frame is not a part of a longer reply
+// or the reassembler joins nothing (max < 0);
 // nothing (done false) when it kept the part; and the joined body when the
 // frame is the last part. A part that does not continue its reply, or
 // overflows the budget, comes back as an error (done false), once per
 // reply; the rest of an overflowing reply is dropped.
 func (ra *reassembler) add(v Version, h Header, body []byte) (joined []byte, done bool, err error) {
 	typ, hdrLen, ok := multipartReply(v)
-	if !ok || h.Type != typ || len(body) < hdrLen {
+	if !ok || h.Type != typ || len(body) < hdrLen || ra.max < 0 {
 		return body, true, nil
 	}
 	kind := binary.BigEndian.Uint16(body)

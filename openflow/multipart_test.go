@@ -300,6 +300,26 @@ func TestConnMultipartInterleaved(t *testing.T) {
 	}
 }
 
+// TestConnMultipartNoReassembly: with MaxMultipart negative (a switch's
+// setting) every part comes to Read as it arrives, the more flag kept,
+// and nothing is held.
+func TestConnMultipartNoReassembly(t *testing.T) {
+	c, p := newTestConn(t, Config{Codecs: fakeCodecs, MaxMultipart: -1}, mustHello(t, Version13))
+	go func() {
+		p.nc.Write(raw(Version13, 19, 7, mpBody(Version13, 1, mpFlagMore, 56)))
+		p.nc.Write(raw(Version13, 19, 7, mpBody(Version13, 1, 0, 80)))
+	}()
+	for _, want := range []struct {
+		flags uint16
+		n     int
+	}{{mpFlagMore, 56}, {0, 80}} {
+		h, m := readMsg(t, c)
+		if b := m.(*fakeMsg).data; h.Xid != 7 || !bytes.Equal(b, mpBody(Version13, 1, want.flags, want.n)) {
+			t.Errorf("Read() = %v, %d bytes; want the part of %d bytes as sent", h, len(b), want.n)
+		}
+	}
+}
+
 // TestConnSendUnsplittable checks that a long reply that cannot be cut
 // fails with ErrTooLong.
 func TestConnSendUnsplittable(t *testing.T) {

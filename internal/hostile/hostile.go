@@ -6,8 +6,10 @@
 // header whose length matches the bytes sent, so the stream stays framed
 // and the peer must judge the body.
 //
-// It also carries the liveness probe the replay uses: an echo request,
-// which both roles answer in either version.
+// It also carries the probe the replay sends behind each case: a barrier
+// request, which a switch answers with a barrier reply and a controller
+// with an OFPT_ERROR (a switch sends no requests), each in order with the
+// messages before it.
 package hostile
 
 import (
@@ -69,11 +71,31 @@ func Corpus(v openflow.Version) ([]Case, error) {
 	return cs, nil
 }
 
-// Echo is an echo request with xid, the replay's liveness probe.
-func Echo(v openflow.Version, xid uint32) []byte {
-	m := header(v, openflow.TypeEchoRequest, 8)
+// Probe is a barrier request with xid, what the replay sends behind each
+// case.
+func Probe(v openflow.Version, xid uint32) []byte {
+	t := uint8(of13BarrierRequest)
+	if v == openflow.Version10 {
+		t = of10BarrierRequest
+	}
+	m := header(v, t, 8)
 	binary.BigEndian.PutUint32(m[4:8], xid)
 	return m
+}
+
+// The barrier message types, from the specifications.
+const (
+	of10BarrierRequest = 18
+	of10BarrierReply   = 19
+	of13BarrierRequest = 20
+	of13BarrierReply   = 21
+)
+
+func barrierReply(v openflow.Version) uint8 {
+	if v == openflow.Version10 {
+		return of10BarrierReply
+	}
+	return of13BarrierReply
 }
 
 func header(v openflow.Version, t uint8, length int) []byte {

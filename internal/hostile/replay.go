@@ -32,13 +32,17 @@ func (o Outcome) String() string {
 	return fmt.Sprintf("%d OFPT_ERROR, %d disconnects, %d taken as valid", o.Errors, o.Disconnects, o.Accepted)
 }
 
-// Replay sends every case, each followed by an echo request, on sessions
-// that open makes (a new one whenever the peer ends one), and checks that
-// the peer answers each case with an OFPT_ERROR that carries the case's
-// xid and an error type the version has, or with the echo reply (the case
-// was valid after all), or ends the session: never silence, never a
-// crash. alive, called every 50 cases and at the end, checks that another
-// peer of the process is still served.
+// Replay sends every case, each followed by the probe (a barrier
+// request), on sessions that open makes (a new one whenever the peer ends
+// one), and checks that the peer answers each case with an OFPT_ERROR
+// that carries the case's xid and an error type the version has, or takes
+// it silently (the case was valid after all), or ends the session: never
+// silence, never a crash. The probe's answer, a barrier reply or an
+// OFPT_ERROR with its xid, marks the end of the case's: both roles handle
+// a barrier request in order with what came before it, where an echo
+// request is answered as soon as it is read. alive, called every 50 cases
+// and at the end, checks that another peer of the process is still
+// served.
 func Replay(t testing.TB, v openflow.Version, cases []Case, open func() (Session, error), alive func() error) Outcome {
 	t.Helper()
 	var o Outcome
@@ -74,7 +78,7 @@ func Replay(t testing.TB, v openflow.Version, cases []Case, open func() (Session
 // one sends case c and reads until its verdict; ended says the session is over.
 func one(s Session, v openflow.Version, c Case, xid uint32, o *Outcome) (ended bool, err error) {
 	s.Conn.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := s.Conn.Write(append(c.Stamp(xid), Echo(v, xid+1)...)); err != nil {
+	if _, err := s.Conn.Write(append(c.Stamp(xid), Probe(v, xid+1)...)); err != nil {
 		o.Disconnects++ // it hung up as we wrote
 		return true, nil
 	}
@@ -83,7 +87,7 @@ func one(s Session, v openflow.Version, c Case, xid uint32, o *Outcome) (ended b
 		h, body, err := s.FR.ReadFrame()
 		switch {
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			return true, fmt.Errorf("no OFPT_ERROR, no echo reply and no disconnect in 10 s")
+			return true, fmt.Errorf("no OFPT_ERROR, no answer to the barrier behind it and no disconnect in 10 s")
 		case err != nil:
 			o.Disconnects++
 			return true, nil
@@ -101,7 +105,7 @@ func one(s Session, v openflow.Version, c Case, xid uint32, o *Outcome) (ended b
 				o.Errors++
 			}
 			sawError = true
-		case h.Type == openflow.TypeEchoReply && h.Xid == xid+1:
+		case h.Xid == xid+1 && (h.Type == openflow.TypeError || h.Type == barrierReply(v)):
 			if !sawError {
 				o.Accepted++
 				o.AcceptedCases = append(o.AcceptedCases, c.Name)

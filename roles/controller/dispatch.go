@@ -55,8 +55,7 @@ func (s *session) dispatch(h openflow.Header, m openflow.Message) {
 		}
 		pi := &s.pi
 		if err := flow.DecodePacketIn(pi, m); err != nil {
-			dp.bad.Add(1)
-			s.message(h, m, err)
+			s.bad(h, m, err)
 			return
 		}
 		dp.packetIns.Add(1)
@@ -68,8 +67,7 @@ func (s *session) dispatch(h openflow.Header, m openflow.Message) {
 	case *of13.FlowRemoved, *of10.FlowRemoved:
 		fr, err := flow.DecodeAs[*flow.FlowRemoved](m)
 		if err != nil {
-			dp.bad.Add(1)
-			s.message(h, m, err)
+			s.bad(h, m, err)
 			return
 		}
 		for _, f := range s.c.handlers.load().flowRemoved {
@@ -80,8 +78,7 @@ func (s *session) dispatch(h openflow.Header, m openflow.Message) {
 	case *of13.PortStatus, *of10.PortStatus:
 		ps, err := flow.DecodeAs[*flow.PortStatus](m)
 		if err != nil {
-			dp.bad.Add(1)
-			s.message(h, m, err)
+			s.bad(h, m, err)
 			return
 		}
 		dp.updatePort(ps)
@@ -100,10 +97,63 @@ func (s *session) dispatch(h openflow.Header, m openflow.Message) {
 			}
 		}
 	default:
-		if !dp.answer(h.Xid, m) {
-			s.message(h, m, nil)
+		if dp.answer(h.Xid, m) {
+			return
 		}
+		if !switchSends(dp.version, h.Type) {
+			// A request (or a type the version lacks): switches ask a
+			// controller nothing. Refused as Open vSwitch refuses what it
+			// does not take; the handlers still see it.
+			s.refuse(h, m, openflow.ErrTypeBadRequest, openflow.ErrCodeBadType)
+		}
+		s.message(h, m, nil)
 	}
+}
+
+// bad answers a message that decoded but does not convert to the flow
+// model (a packet-in whose match lies, say) with the OFPT_ERROR that
+// fits err, counts it, and shows it to the catch-all handlers.
+func (s *session) bad(h openflow.Header, m openflow.Message, err error) {
+	s.dp.bad.Add(1)
+	typ, code := openflow.ErrorCodeFor(err)
+	s.refuse(h, m, typ, code)
+	s.message(h, m, err)
+}
+
+// refuse sends the switch an OFPT_ERROR for message m: its xid, and its
+// first 64 bytes as the data, as the specifications ask.
+func (s *session) refuse(h openflow.Header, m openflow.Message, typ, code uint16) {
+	raw, err := openflow.Marshal(h.Xid, m)
+	if err != nil {
+		raw, _ = h.AppendBinary(nil)
+	}
+	em := openflow.NewErrorMsg(s.dp.version, typ, code, raw)
+	if err := s.dp.conn.SendXid(h.Xid, em); err != nil {
+		s.c.log.Debug("error reply not sent", "dpid", s.dp.hexID(), "err", err)
+	}
+}
+
+// switchSends reports whether a switch may send a message of type t in
+// version v: the asynchronous messages, replies and the symmetric ones.
+// Anything else from a switch is refused with BAD_REQUEST/BAD_TYPE.
+func switchSends(v openflow.Version, t uint8) bool {
+	if v == openflow.Version10 {
+		switch of10.Type(t) {
+		case of10.TypeHello, of10.TypeError, of10.TypeEchoRequest, of10.TypeEchoReply, of10.TypeVendor,
+			of10.TypeFeaturesReply, of10.TypeGetConfigReply, of10.TypePacketIn, of10.TypeFlowRemoved,
+			of10.TypePortStatus, of10.TypeStatsReply, of10.TypeBarrierReply, of10.TypeQueueGetConfigReply:
+			return true
+		}
+		return false
+	}
+	switch of13.Type(t) {
+	case of13.TypeHello, of13.TypeError, of13.TypeEchoRequest, of13.TypeEchoReply, of13.TypeExperimenter,
+		of13.TypeFeaturesReply, of13.TypeGetConfigReply, of13.TypePacketIn, of13.TypeFlowRemoved,
+		of13.TypePortStatus, of13.TypeMultipartReply, of13.TypeBarrierReply, of13.TypeQueueGetConfigReply,
+		of13.TypeRoleReply, of13.TypeGetAsyncReply:
+		return true
+	}
+	return false
 }
 
 // message runs the catch-all handlers.

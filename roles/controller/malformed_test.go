@@ -151,3 +151,91 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestRefusesRequests: what a switch never sends a controller (requests,
+// types the version lacks) is answered with BAD_REQUEST/BAD_TYPE and the
+// message's xid, as is a packet-in that decodes but whose match does not
+// convert; an unsolicited reply is only shown to the handlers. Every
+// handler still sees every message, in order.
+func TestRefusesRequests(t *testing.T) {
+	for _, v := range versions {
+		t.Run(v.String(), func(t *testing.T) {
+			ctx := testContext(t)
+			c := controller.New(controller.Config{})
+			ev := record(c)
+			var mu sync.Mutex
+			var seen []uint32
+			c.OnMessage(func(dp *controller.Datapath, h openflow.Header, m openflow.Message, err error) controller.Verdict {
+				mu.Lock()
+				defer mu.Unlock()
+				seen = append(seen, h.Xid)
+				return controller.Continue
+			})
+			nc, _ := serve(t, ctx, c)
+			fr, err := fakeswitch.RawHandshake(nc, v, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev.waitJoin(t)
+			barrierRequest, flowMod := uint8(20), uint8(14)
+			if v == openflow.Version10 {
+				barrierRequest = 18
+			}
+			// xid 1: a barrier request; 2: an unsolicited barrier reply;
+			// 3: a type no version has; 4: a flow mod too short to
+			// decode (refused by the decoder); 5: a barrier request, the
+			// last word.
+			msgs := [][]byte{
+				{uint8(v), barrierRequest, 0, 8, 0, 0, 0, 1},
+				{uint8(v), barrierReplyType(v), 0, 8, 0, 0, 0, 2},
+				{uint8(v), 200, 0, 12, 0, 0, 0, 3, 1, 2, 3, 4},
+				{uint8(v), flowMod, 0, 12, 0, 0, 0, 4, 0, 0, 0, 0},
+				{uint8(v), barrierRequest, 0, 8, 0, 0, 0, 5},
+			}
+			for _, m := range msgs {
+				if _, err := nc.Write(m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := map[uint32]uint16{1: openflow.ErrCodeBadType, 3: openflow.ErrCodeBadType, 4: openflow.ErrCodeBadLen, 5: openflow.ErrCodeBadType}
+			got := map[uint32]uint16{}
+			nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+			for len(got) < len(want) {
+				h, body, err := fr.ReadFrame()
+				if err != nil {
+					t.Fatalf("after %v: %v", got, err)
+				}
+				if h.Type != openflow.TypeError {
+					continue
+				}
+				em, err := openflow.DecodeErrorMsg(v, body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if em.Type != openflow.ErrTypeBadRequest {
+					t.Errorf("xid %d: error type %d; want BAD_REQUEST", h.Xid, em.Type)
+				}
+				if len(em.Data) < 8 || em.Data[1] != msgs[h.Xid-1][1] {
+					t.Errorf("xid %d: error data % x; want the offending message", h.Xid, em.Data)
+				}
+				got[h.Xid] = em.Code
+			}
+			for xid, code := range want {
+				if got[xid] != code {
+					t.Errorf("xid %d: code %d; want %d", xid, got[xid], code)
+				}
+			}
+			// The decoder's refusal (4) reaches the handlers with its
+			// error; all five are seen, in order.
+			waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == 5 })
+			mu.Lock()
+			defer mu.Unlock()
+			for i, x := range seen {
+				if x != uint32(i+1) {
+					t.Errorf("handlers saw xids %v; want 1 to 5 in order", seen)
+					break
+				}
+			}
+		})
+	}
+}

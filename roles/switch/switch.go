@@ -112,6 +112,7 @@ func New(cfg Config) *Switch {
 	s.ofcfg = cfg.Conn
 	s.ofcfg.Versions = cfg.Versions
 	s.ofcfg.Codecs = []openflow.Codec{of13.Codec, of10.Codec}
+	s.ofcfg.MaxMultipart = -1 // a multipart reply sent to a switch is refused whole, never held
 	s.dp = datapath.New(datapath.Config{
 		Logger:      s.log,
 		Buffers:     cfg.Buffers,
