@@ -57,9 +57,11 @@ const ErrTypeExperimenter = 0xffff
 // OFPET_BAD_REQUEST and its codes that have the same number in OpenFlow
 // 1.0 and 1.3.
 const (
-	ErrTypeBadRequest = errTypeBadRequest
-	ErrCodeBadType    = errCodeBadType // OFPBRC_BAD_TYPE: a type the receiver does not take
-	ErrCodeBadLen     = errCodeBadLen  // OFPBRC_BAD_LEN
+	ErrTypeBadRequest      = errTypeBadRequest
+	ErrCodeBadType         = errCodeBadType      // OFPBRC_BAD_TYPE: a type the receiver does not take
+	ErrCodeBadMultipart    = errCodeBadMultipart // OFPBRC_BAD_STAT (1.0), OFPBRC_BAD_MULTIPART (1.3)
+	ErrCodeBadExperimenter = 3                   // OFPBRC_BAD_VENDOR (1.0), OFPBRC_BAD_EXPERIMENTER (1.3)
+	ErrCodeBadLen          = errCodeBadLen       // OFPBRC_BAD_LEN
 )
 
 func (e *ErrorMsg) Version() Version { return e.Ver }

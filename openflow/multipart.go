@@ -178,10 +178,25 @@ func (ra *reassembler) add(v Version, h Header, body []byte) (joined []byte, don
 	kind := binary.BigEndian.Uint16(body)
 	more := body[3]&mpFlagMore != 0
 	p := ra.parts[h.Xid]
-	if p == nil {
-		if !more {
-			return body, true, nil
+	if p == nil && !more {
+		return body, true, nil
+	}
+	if p != nil && kind != p.kind {
+		ra.drop(h.Xid, p)
+		return nil, false, &DecodeError{Version: v, Type: typ, Offset: HeaderLen, Err: &rejectError{
+			errTypeBadRequest, errCodeBadMultipart,
+			fmt.Errorf("multipart part of kind %d continues a reply of kind %d", kind, p.kind)}}
+	}
+	// A part is held, not decoded, until the last one comes: its entries
+	// must frame now, or a lying part would be answered only at the end,
+	// if ever.
+	if err := framesEntries(v, kind, body[hdrLen:]); err != nil {
+		if p != nil {
+			ra.drop(h.Xid, p)
 		}
+		return nil, false, &DecodeError{Version: v, Type: typ, Offset: HeaderLen + hdrLen, Err: err}
+	}
+	if p == nil {
 		if ra.parts == nil {
 			ra.parts = make(map[uint32]*partial)
 		}
@@ -189,12 +204,6 @@ func (ra *reassembler) add(v Version, h Header, body []byte) (joined []byte, don
 		ra.parts[h.Xid] = p
 		ra.used += mpPartOverhead
 		return nil, false, ra.keep(v, h, p, body)
-	}
-	if kind != p.kind {
-		ra.drop(h.Xid, p)
-		return nil, false, &DecodeError{Version: v, Type: typ, Offset: HeaderLen, Err: &rejectError{
-			errTypeBadRequest, errCodeBadMultipart,
-			fmt.Errorf("multipart part of kind %d continues a reply of kind %d", kind, p.kind)}}
 	}
 	if err := ra.keep(v, h, p, body[hdrLen:]); err != nil || more {
 		return nil, false, err
@@ -206,6 +215,24 @@ func (ra *reassembler) add(v Version, h Header, body []byte) (joined []byte, don
 	joined = p.body
 	joined[2], joined[3] = body[2], body[3] // the flags of the last part
 	return joined, true, nil
+}
+
+// framesEntries checks that b, the entries of one part of a multipart
+// reply of kind, is whole entries, for the kinds whose entries have a
+// known length.
+func framesEntries(v Version, kind uint16, b []byte) error {
+	rule, ok := entryRuleOf(v, kind)
+	if !ok {
+		return nil
+	}
+	for off := 0; off < len(b); {
+		n, err := rule.next(b[off:])
+		if err != nil {
+			return fmt.Errorf("multipart part of kind %d, entry at %d: %w", kind, off, err)
+		}
+		off += n
+	}
+	return nil
 }
 
 // keep appends b to p within the budget.

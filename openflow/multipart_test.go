@@ -300,6 +300,22 @@ func TestConnMultipartInterleaved(t *testing.T) {
 	}
 }
 
+// TestConnMultipartBadPart: a part that will be held (the more flag set)
+// but whose entries do not frame is refused with BAD_LEN at once, not when
+// (if ever) the last part comes.
+func TestConnMultipartBadPart(t *testing.T) {
+	c, p := newTestConn(t, Config{Codecs: fakeCodecs}, mustHello(t, Version13))
+	part := mpBody(Version13, 4, mpFlagMore, 112) // one port stats entry
+	go p.nc.Write(raw(Version13, 19, 7, part[:len(part)-1]))
+	if _, _, err := c.Read(); !errors.Is(err, ErrBadLength) {
+		t.Errorf("Read() = %v; want ErrBadLength", err)
+	}
+	f := p.next(t)
+	if em, err := DecodeErrorMsg(f.h.Version, f.body); err != nil || f.h.Xid != 7 || em.Type != errTypeBadRequest || em.Code != errCodeBadLen {
+		t.Errorf("peer got %v %v; want BAD_LEN for xid 7", f.h, em)
+	}
+}
+
 // TestConnMultipartNoReassembly: with MaxMultipart negative (a switch's
 // setting) every part comes to Read as it arrives, the more flag kept,
 // and nothing is held.

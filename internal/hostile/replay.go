@@ -25,8 +25,23 @@ type Outcome struct {
 	Disconnects int // the peer ended the session (after an error or not)
 	Accepted    int // neither: the mutation was still a valid message, or one the peer ignores
 
-	AcceptedCases []string // the names of the Accepted cases
+	Verdicts []Verdict // one per case, in the order of the cases
 }
+
+// Verdict is how the peer took one case.
+type Verdict struct {
+	Kind       VerdictKind
+	Type, Code uint16 // of the OFPT_ERROR, when Kind is Refused
+}
+
+// VerdictKind says how a case was taken.
+type VerdictKind uint8
+
+const (
+	Accepted     VerdictKind = iota // silently, as a valid message
+	Refused                         // with an OFPT_ERROR
+	Disconnected                    // the peer ended the session
+)
 
 func (o Outcome) String() string {
 	return fmt.Sprintf("%d OFPT_ERROR, %d disconnects, %d taken as valid", o.Errors, o.Disconnects, o.Accepted)
@@ -45,7 +60,7 @@ func (o Outcome) String() string {
 // served.
 func Replay(t testing.TB, v openflow.Version, cases []Case, open func() (Session, error), alive func() error) Outcome {
 	t.Helper()
-	var o Outcome
+	o := Outcome{Verdicts: make([]Verdict, len(cases))}
 	s, err := open()
 	if err != nil {
 		t.Fatalf("hostile: open: %v", err)
@@ -58,7 +73,7 @@ func Replay(t testing.TB, v openflow.Version, cases []Case, open func() (Session
 			}
 		}
 		xid := uint32(2*i + 0x1000)
-		ended, err := one(s, v, c, xid, &o)
+		ended, err := one(s, v, c, xid, &o, &o.Verdicts[i])
 		if err != nil {
 			t.Errorf("hostile: case %s: %v", c.Name, err)
 		}
@@ -76,10 +91,11 @@ func Replay(t testing.TB, v openflow.Version, cases []Case, open func() (Session
 }
 
 // one sends case c and reads until its verdict; ended says the session is over.
-func one(s Session, v openflow.Version, c Case, xid uint32, o *Outcome) (ended bool, err error) {
+func one(s Session, v openflow.Version, c Case, xid uint32, o *Outcome, vd *Verdict) (ended bool, err error) {
 	s.Conn.SetDeadline(time.Now().Add(10 * time.Second))
 	if _, err := s.Conn.Write(append(c.Stamp(xid), Probe(v, xid+1)...)); err != nil {
 		o.Disconnects++ // it hung up as we wrote
+		vd.Kind = Disconnected
 		return true, nil
 	}
 	sawError := false
@@ -90,6 +106,9 @@ func one(s Session, v openflow.Version, c Case, xid uint32, o *Outcome) (ended b
 			return true, fmt.Errorf("no OFPT_ERROR, no answer to the barrier behind it and no disconnect in 10 s")
 		case err != nil:
 			o.Disconnects++
+			if !sawError {
+				vd.Kind = Disconnected
+			}
 			return true, nil
 		}
 		switch {
@@ -103,12 +122,13 @@ func one(s Session, v openflow.Version, c Case, xid uint32, o *Outcome) (ended b
 			}
 			if !sawError {
 				o.Errors++
+				*vd = Verdict{Kind: Refused, Type: typ, Code: binary.BigEndian.Uint16(body[2:])}
 			}
 			sawError = true
 		case h.Xid == xid+1 && (h.Type == openflow.TypeError || h.Type == barrierReply(v)):
 			if !sawError {
 				o.Accepted++
-				o.AcceptedCases = append(o.AcceptedCases, c.Name)
+				vd.Kind = Accepted
 			}
 			return false, nil
 		case h.Type == openflow.TypeEchoRequest:
@@ -117,6 +137,9 @@ func one(s Session, v openflow.Version, c Case, xid uint32, o *Outcome) (ended b
 			binary.BigEndian.PutUint16(reply[2:], uint16(len(reply)))
 			if _, err := s.Conn.Write(reply); err != nil {
 				o.Disconnects++
+				if !sawError {
+					vd.Kind = Disconnected
+				}
 				return true, nil
 			}
 		}

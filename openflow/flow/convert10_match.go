@@ -287,6 +287,14 @@ func setField10(a SetField) (of10.Action, error) {
 // actionsFrom10 converts OpenFlow 1.0 actions; m, the flow's match, says
 // whether set_tp_src means TCP or UDP. Enqueue becomes set_queue (unless
 // that queue is already selected) and output.
+// badArgument10 is the error for an OpenFlow 1.0 action whose value does
+// not fit its field: OFPET_BAD_ACTION/OFPBAC_BAD_ARGUMENT, as Open vSwitch
+// answers, rather than a value cut to size.
+func badArgument10(w of10.Action, v uint16) error {
+	return fmt.Errorf("action %s: value %#x out of range: %w", w.ActionType(), v,
+		&openflow.ErrorMsg{Ver: openflow.Version10, Type: 2, Code: 5})
+}
+
 func actionsFrom10(ws []of10.Action, m *Match) ([]Action, error) {
 	var out []Action
 	tpSrc, tpDst := tpFields(m)
@@ -303,9 +311,15 @@ func actionsFrom10(ws []of10.Action, m *Match) ([]Action, error) {
 			}
 			a = Output{Port: PortFrom10(uint16(w.Port))}
 		case of10.ActionSetVLANVID:
-			a = SetFieldUint(VLANVID, uint64(VIDPresent|w.VLANVID&0xfff))
+			if w.VLANVID > 0xfff {
+				return nil, badArgument10(w, w.VLANVID)
+			}
+			a = SetFieldUint(VLANVID, uint64(VIDPresent|w.VLANVID))
 		case of10.ActionSetVLANPCP:
-			a = SetFieldUint(VLANPCP, uint64(w.VLANPCP&7))
+			if w.VLANPCP > 7 {
+				return nil, badArgument10(w, uint16(w.VLANPCP))
+			}
+			a = SetFieldUint(VLANPCP, uint64(w.VLANPCP))
 		case of10.ActionStripVLAN:
 			a = PopVLAN{}
 		case of10.ActionSetDLSrc:
@@ -317,6 +331,9 @@ func actionsFrom10(ws []of10.Action, m *Match) ([]Action, error) {
 		case of10.ActionSetNWDst:
 			a = SetField{IPv4Dst, addr4(w.Addr)}
 		case of10.ActionSetNWTOS:
+			if w.TOS&3 != 0 { // the ECN bits are not the action's to set
+				return nil, badArgument10(w, uint16(w.TOS))
+			}
 			a = SetFieldUint(IPDSCP, uint64(w.TOS>>2))
 		case of10.ActionSetTPSrc:
 			a = SetFieldUint(tpSrc, uint64(w.Port))

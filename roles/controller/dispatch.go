@@ -100,11 +100,21 @@ func (s *session) dispatch(h openflow.Header, m openflow.Message) {
 		if dp.answer(h.Xid, m) {
 			return
 		}
-		if !switchSends(dp.version, h.Type) {
+		switch {
+		case !switchSends(dp.version, h.Type):
 			// A request (or a type the version lacks): switches ask a
 			// controller nothing. Refused as Open vSwitch refuses what it
 			// does not take; the handlers still see it.
 			s.refuse(h, m, openflow.ErrTypeBadRequest, openflow.ErrCodeBadType)
+		case h.Type == openflow.TypeExperimenter:
+			// No experimenter (vendor) extension is known here.
+			s.refuse(h, m, openflow.ErrTypeBadRequest, openflow.ErrCodeBadExperimenter)
+		default:
+			switch m.(type) {
+			case *of13.MultipartUnknown, *of10.StatsUnknown, *of13.ExperimenterMultipartReply, *of10.VendorStatsReply:
+				// A reply of a kind no request of ours asks for.
+				s.refuse(h, m, openflow.ErrTypeBadRequest, openflow.ErrCodeBadMultipart)
+			}
 		}
 		s.message(h, m, nil)
 	}

@@ -305,6 +305,14 @@ func TestRoles(t *testing.T) {
 	if e, ok := stale.(*openflow.ErrorMsg); !ok || e.Type != errTypeRoleRequestFailed || e.Code != roleStale {
 		t.Errorf("stale role request: %v; want OFPRRFC_STALE", stale)
 	}
+	// A role OpenFlow 1.3 does not define is refused, and changes nothing.
+	bad := b.request(&of13.RoleRequest{Role: of13.Role{Role: 7, GenerationID: 9}})
+	if e, ok := bad.(*openflow.ErrorMsg); !ok || e.Type != errTypeRoleRequestFailed || e.Code != roleBadRole {
+		t.Errorf("role request for role 7: %v; want OFPRRFC_BAD_ROLE", bad)
+	}
+	if rep := b.request(&of13.RoleRequest{Role: of13.Role{Role: of13.RoleNoChange}}).(*of13.RoleReply); rep.Role.Role != of13.RoleMaster || rep.GenerationID != 6 {
+		t.Errorf("after the bad request, role = %+v; want master 6", rep.Role)
+	}
 	async := of13.AsyncConfig{PacketInMask: [2]uint32{1, 0}, PortStatusMask: [2]uint32{7, 0}, FlowRemovedMask: [2]uint32{0, 0}}
 	b.send(&of13.SetAsync{AsyncConfig: async})
 	if got := b.request(&of13.GetAsyncRequest{}).(*of13.GetAsyncReply).AsyncConfig; got != async {

@@ -114,6 +114,9 @@ func (c *conn) handle13(h openflow.Header, m openflow.Message) error {
 		if err := c.writable(); err != nil {
 			return err
 		}
+		if r.Flags&^(of13.ConfigFragMask|of13.ConfigInvalidTTLToController) != 0 {
+			return &openflow.ErrorMsg{Ver: c.ver, Type: errTypeSwitchConfigFailed, Code: switchConfigBadFlags}
+		}
 		c.s.setMissSendLen(r.MissSendLen)
 	case *of13.FlowMod, *of13.PacketOut:
 		return c.modelMod(m)
@@ -149,6 +152,9 @@ func (c *conn) handle13(h openflow.Header, m openflow.Message) error {
 	case *of13.BarrierRequest:
 		c.reply(h, &of13.BarrierReply{})
 	case *of13.RoleRequest:
+		if r.Role.Role > of13.RoleSlave {
+			return &openflow.ErrorMsg{Ver: c.ver, Type: errTypeRoleRequestFailed, Code: roleBadRole}
+		}
 		role, gen, err := c.s.setRole(c, r.Role.Role, r.GenerationID)
 		if err != nil {
 			return &openflow.ErrorMsg{Ver: c.ver, Type: errTypeRoleRequestFailed, Code: roleStale}
@@ -168,6 +174,9 @@ func (c *conn) handle13(h openflow.Header, m openflow.Message) error {
 		// the table-miss entry whatever it says.
 		return c.writable()
 	case *of13.QueueGetConfigRequest:
+		if r.Port > of13.PortMax && r.Port != of13.PortAny {
+			return &openflow.ErrorMsg{Ver: c.ver, Type: errTypeQueueOpFailed, Code: queueOpBadPort}
+		}
 		c.reply(h, &of13.QueueGetConfigReply{Port: r.Port}) // no queues
 	case *of13.Experimenter:
 		return &openflow.ErrorMsg{Ver: c.ver, Type: datapath.ErrTypeBadRequest, Code: badRequestBadExperimenter}
@@ -192,6 +201,9 @@ func (c *conn) handle10(h openflow.Header, m openflow.Message) error {
 	case *of10.GetConfigRequest:
 		c.reply(h, &of10.GetConfigReply{MissSendLen: c.s.missSendLen()})
 	case *of10.SetConfig:
+		if r.Flags&^of10.FragMask != 0 {
+			return &openflow.ErrorMsg{Ver: c.ver, Type: errTypeSwitchConfigFailed, Code: switchConfigBadFlags}
+		}
 		c.s.setMissSendLen(r.MissSendLen)
 	case *of10.FlowMod, *of10.PacketOut:
 		return c.modelMod(m)
@@ -200,11 +212,32 @@ func (c *conn) handle10(h openflow.Header, m openflow.Message) error {
 	case *of10.BarrierRequest:
 		c.reply(h, &of10.BarrierReply{})
 	case *of10.QueueGetConfigRequest:
+		if r.Port >= of10.PortMax {
+			return &openflow.ErrorMsg{Ver: c.ver, Type: errTypeQueueOpFailed, Code: queueOpBadPort}
+		}
 		c.reply(h, &of10.QueueGetConfigReply{Port: r.Port}) // no queues
 	case *of10.Vendor:
 		return &openflow.ErrorMsg{Ver: c.ver, Type: datapath.ErrTypeBadRequest, Code: badRequestBadExperimenter}
 	default:
 		return c.multipart10(h, m)
+	}
+	return nil
+}
+
+// checkFlowModFlags refuses a flow mod with flags its version does not
+// define, as Open vSwitch does: the flow model keeps only the known ones,
+// so an unknown bit would otherwise be dropped unseen.
+func checkFlowModFlags(m openflow.Message) error {
+	bad := false
+	switch r := m.(type) {
+	case *of13.FlowMod:
+		bad = r.Flags&^(of13.FlowModSendFlowRem|of13.FlowModCheckOverlap|of13.FlowModResetCounts|
+			of13.FlowModNoPktCounts|of13.FlowModNoBytCounts) != 0
+	case *of10.FlowMod:
+		bad = r.Flags&^(of10.FlowSendFlowRem|of10.FlowCheckOverlap|of10.FlowEmerg) != 0
+	}
+	if bad {
+		return &openflow.ErrorMsg{Type: datapath.ErrTypeFlowModFailed, Code: datapath.FlowModBadFlags}
 	}
 	return nil
 }
@@ -233,6 +266,9 @@ func (c *conn) writable() error {
 // modelMod applies a flow mod or packet out through the model.
 func (c *conn) modelMod(m openflow.Message) error {
 	if err := c.writable(); err != nil {
+		return err
+	}
+	if err := checkFlowModFlags(m); err != nil {
 		return err
 	}
 	x, err := flow.Decode(m)

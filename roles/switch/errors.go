@@ -17,6 +17,11 @@ const (
 	badRequestIsSlave         uint16 = 10
 	errTypeRoleRequestFailed  uint16 = 11
 	roleStale                 uint16 = 0
+	roleBadRole               uint16 = 2
+	errTypeSwitchConfigFailed uint16 = 10
+	switchConfigBadFlags      uint16 = 0
+	errTypeQueueOpFailed      uint16 = 9
+	queueOpBadPort            uint16 = 0
 	portModBadHWAddr          uint16 = 1
 	bandTypeDrop              uint16 = 1
 )
@@ -27,6 +32,7 @@ const (
 	errType10BadAction     uint16 = 2
 	errType10FlowModFailed uint16 = 3
 	errType10PortModFailed uint16 = 4
+	errType10QueueOpFailed uint16 = 5
 	flowMod10AllTablesFull uint16 = 0
 	flowMod10Overlap       uint16 = 1
 	flowMod10EPerm         uint16 = 2
@@ -75,6 +81,8 @@ func to10(typ, code uint16) (uint16, uint16) {
 		return errType10FlowModFailed, flowMod10Unsupported
 	case datapath.ErrTypePortModFailed:
 		return errType10PortModFailed, code
+	case errTypeQueueOpFailed:
+		return errType10QueueOpFailed, code
 	case datapath.ErrTypeBadMatch, datapath.ErrTypeBadInstruction:
 		return errType10FlowModFailed, flowMod10Unsupported
 	}

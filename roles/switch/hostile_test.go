@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ofbox/ofbox/internal/hostile"
+	"github.com/ofbox/ofbox/internal/testnet"
 	"github.com/ofbox/ofbox/openflow"
 )
 
@@ -16,6 +17,7 @@ import (
 // well-behaved controller on the same switch gets its barriers answered
 // throughout, and nothing panics.
 func TestHostileController(t *testing.T) {
+	testnet.RequireTools(t, "ovs-ofctl")
 	for _, v := range []openflow.Version{openflow.Version10, openflow.Version13} {
 		t.Run(v.String(), func(t *testing.T) {
 			cases, err := hostile.Corpus(v)
@@ -48,6 +50,15 @@ func TestHostileController(t *testing.T) {
 			if o.Errors == 0 {
 				t.Errorf("no case drew an OFPT_ERROR (%v): the corpus does not reach the decoders", o)
 			}
+			hostile.CheckOVS(t, v, cases, o, func(c hostile.Case, ovsErr string) string {
+				if why := hostile.Common(c, ovsErr); why != "" {
+					return why
+				}
+				if ovsErr == "OFPGMFC_BAD_TYPE" && c.Type() == 15 { // OFPT_GROUP_MOD
+					return "a group delete, whose group type OpenFlow 1.3 ignores"
+				}
+				return ""
+			})
 		})
 	}
 }

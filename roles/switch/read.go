@@ -75,6 +75,9 @@ func (c *conn) batchable(m openflow.Message) *flow.FlowMod {
 	if c.getRole() == of13.RoleSlave {
 		return nil
 	}
+	if checkFlowModFlags(m) != nil {
+		return nil // refused on its own
+	}
 	fm, err := flow.DecodeAs[*flow.FlowMod](m)
 	if err != nil || fm.BufferID != flow.NoBuffer {
 		return nil
