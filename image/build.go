@@ -51,8 +51,12 @@ type Result struct {
 	// Cmdline is what the kernel's command line should carry besides the
 	// console and the ofbox keys: settings that make this kernel boot fast
 	// in a VM. `ofbox vm` passes it; so should other launchers.
-	Cmdline string           `json:"cmdline,omitempty"`
-	Files   map[string]int64 `json:"files"`
+	Cmdline string `json:"cmdline,omitempty"`
+	// InitrdCompression is how the initramfs is compressed: zstd for the
+	// minimal kernel (the size target), lz4 for Debian's (faster to
+	// unpack).
+	InitrdCompression string           `json:"initrd_compression"`
+	Files             map[string]int64 `json:"files"`
 }
 
 // ReadResult reads the image.json Build wrote into dir.
@@ -113,13 +117,14 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	var initrd, oci bytes.Buffer
 	fmt.Fprintf(o.Progress, "ofbox image: initramfs (%.1f MB binary, %d modules)\n", float64(len(bin))/1e6, len(k.mods))
-	if err := writeInitrd(&initrd, o.Binary, k.mods); err != nil {
+	if err := writeInitrd(ctx, &initrd, o.Binary, k.mods, k.initrd); err != nil {
 		return nil, fmt.Errorf("image: %w", err)
 	}
 	if err := writeOCI(&oci, bin); err != nil {
 		return nil, fmt.Errorf("image: %w", err)
 	}
-	res := &Result{Dir: o.Out, Kernel: o.Kernel, KernelVersion: k.version, Cmdline: k.cmdline, Files: map[string]int64{}}
+	res := &Result{Dir: o.Out, Kernel: o.Kernel, KernelVersion: k.version, Cmdline: k.cmdline,
+		InitrdCompression: string(k.initrd), Files: map[string]int64{}}
 	for _, m := range k.mods {
 		res.Modules = append(res.Modules, m.File)
 	}

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -32,25 +33,65 @@ func fakeBinary(t *testing.T) string {
 
 var testMods = []module{{"virtio.ko", []byte("ko-a")}, {"virtio_net.ko", []byte("ko-bb")}}
 
-func initrd(t *testing.T, bin string, mods []module) []byte {
+// compressions are the initramfs compressions, each test runs for all.
+var compressions = []compression{compressZstd, compressLZ4}
+
+func initrd(t *testing.T, bin string, mods []module, c compression) []byte {
 	t.Helper()
+	if c == compressZstd {
+		requireTool(t, "zstd")
+	}
 	var b bytes.Buffer
-	if err := writeInitrd(&b, bin, mods); err != nil {
+	if err := writeInitrd(context.Background(), &b, bin, mods, c); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
 }
 
+// requireTool skips t without the program name (fails it under CI, which
+// installs it).
+func requireTool(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s not installed (Debian package %s)", name, name)
+		}
+		t.Skipf("%s not installed (Debian package %s)", name, name)
+	}
+}
+
+// decompress undoes c: unlz4 as the kernel reads LZ4, the zstd program for
+// zstd.
+func decompress(t *testing.T, c compression, b []byte) []byte {
+	t.Helper()
+	if c == compressLZ4 {
+		raw, err := unlz4(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	cmd := exec.Command("zstd", "-d", "-c", "-q")
+	cmd.Stdin = bytes.NewReader(b)
+	raw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("zstd -d: %v", err)
+	}
+	return raw
+}
+
 // TestInitrdReproducible: two builds of the same inputs are byte for byte
 // the same (nothing of the time, the host or the order of a map leaks in).
 func TestInitrdReproducible(t *testing.T) {
-	bin := fakeBinary(t)
-	a := initrd(t, bin, testMods)
-	now := time.Now().Add(time.Hour)
-	os.Chtimes(bin, now, now)
-	b := initrd(t, bin, testMods)
-	if !bytes.Equal(a, b) {
-		t.Errorf("two initrd builds differ (%d and %d bytes)", len(a), len(b))
+	for _, c := range compressions {
+		bin := fakeBinary(t)
+		a := initrd(t, bin, testMods, c)
+		now := time.Now().Add(time.Hour)
+		os.Chtimes(bin, now, now)
+		b := initrd(t, bin, testMods, c)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: two initrd builds differ (%d and %d bytes)", c, len(a), len(b))
+		}
 	}
 	var oa, ob bytes.Buffer
 	if err := writeOCI(&oa, []byte("bin")); err != nil {
@@ -65,17 +106,15 @@ func TestInitrdReproducible(t *testing.T) {
 // TestInitrdListing lists the archive with GNU cpio, the oracle: every
 // entry with its type, mode, owner and device numbers.
 func TestInitrdListing(t *testing.T) {
-	if _, err := exec.LookPath("cpio"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("cpio not installed (Debian package cpio)")
-		}
-		t.Skip("cpio not installed (Debian package cpio)")
+	requireTool(t, "cpio")
+	for _, c := range compressions {
+		t.Run(string(c), func(t *testing.T) { testInitrdListing(t, c) })
 	}
+}
+
+func testInitrdListing(t *testing.T, c compression) {
 	bin := fakeBinary(t)
-	raw, err := unlz4(initrd(t, bin, testMods))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := decompress(t, c, initrd(t, bin, testMods, c))
 	cmd := exec.Command("cpio", "-itv", "--quiet", "--numeric-uid-gid")
 	cmd.Stdin = bytes.NewReader(raw)
 	out, err := cmd.CombinedOutput()
@@ -135,8 +174,11 @@ func TestCPIOErrors(t *testing.T) {
 	if err := w.Add(cpioEntry{Name: "f", Mode: modeReg, Size: 10, Data: strings.NewReader("short")}); err == nil {
 		t.Errorf("Add of a short file = nil; want an error")
 	}
-	if err := writeInitrd(io.Discard, t.TempDir(), nil); err == nil {
+	if err := writeInitrd(context.Background(), io.Discard, t.TempDir(), nil, compressLZ4); err == nil {
 		t.Errorf("writeInitrd(a directory as binary) = nil; want an error")
+	}
+	if _, err := newInitrdCompressor(context.Background(), io.Discard, "xz"); err == nil || !strings.Contains(err.Error(), "want zstd or lz4") {
+		t.Errorf("newInitrdCompressor(xz) = %v; want an error naming the choices", err)
 	}
 }
 
@@ -328,7 +370,7 @@ func TestLZ4Chunks(t *testing.T) {
 		in[i] = byte(i * 7 / 13)
 	}
 	var b bytes.Buffer
-	w, _ := newInitrdCompressor(&b)
+	w, _ := newInitrdCompressor(context.Background(), &b, compressLZ4)
 	w.Write(in[:100])
 	w.Write(in[100:])
 	if err := w.Close(); err != nil {

@@ -2,6 +2,7 @@ package image
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -19,11 +20,11 @@ type module struct {
 // holds the console the kernel opens for PID 1 before anything is mounted.
 var initrdDirs = []string{"dev", "proc", "sys", "tmp", "run", "lib", "lib/modules"}
 
-// writeInitrd writes the initramfs as an LZ4-compressed (legacy format) newc cpio archive:
-// the directories, /dev/console, the kernel modules with /lib/modules/order
-// (their load order) when there are any, and the binary as /init. Every
-// byte is a function of the inputs.
-func writeInitrd(w io.Writer, binary string, mods []module) error {
+// writeInitrd writes the initramfs as a newc cpio archive compressed with
+// comp: the directories, /dev/console, the kernel modules with
+// /lib/modules/order (their load order) when there are any, and the
+// binary as /init. Every byte is a function of the inputs.
+func writeInitrd(ctx context.Context, w io.Writer, binary string, mods []module, comp compression) error {
 	f, err := os.Open(binary)
 	if err != nil {
 		return fmt.Errorf("initrd: %w", err)
@@ -36,7 +37,7 @@ func writeInitrd(w io.Writer, binary string, mods []module) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("initrd: binary %s is not a regular file", binary)
 	}
-	zw, err := newInitrdCompressor(w)
+	zw, err := newInitrdCompressor(ctx, w, comp)
 	if err != nil {
 		return fmt.Errorf("initrd: %w", err)
 	}

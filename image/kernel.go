@@ -32,7 +32,8 @@ type kernel struct {
 	path    string
 	version string
 	mods    []module
-	cmdline string // Result.Cmdline
+	cmdline string      // Result.Cmdline
+	initrd  compression // what the initramfs is compressed with
 }
 
 // minimalKernel returns the minimal kernel, building it once into the
@@ -41,7 +42,7 @@ type kernel struct {
 func minimalKernel(ctx context.Context, progress io.Writer) (*kernel, error) {
 	st, err := os.Stat(kernelSource)
 	if err != nil {
-		return nil, fmt.Errorf("minimal kernel: %w (as root: apt-get install -y --no-install-recommends linux-source-6.1 gcc libc6-dev make bc bison flex libelf-dev xz-utils)", err)
+		return nil, fmt.Errorf("minimal kernel: %w (as root: apt-get install -y --no-install-recommends linux-source-6.1 gcc libc6-dev make bc bison flex libelf-dev xz-utils zstd)", err)
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s %d %d\n%s", kernelSource, st.Size(), st.ModTime().Unix(), minimalConfig)
@@ -55,7 +56,7 @@ func minimalKernel(ctx context.Context, progress io.Writer) (*kernel, error) {
 	if b, err := os.ReadFile(filepath.Join(dir, "version")); err == nil {
 		if _, err := os.Stat(out); err == nil {
 			fmt.Fprintf(progress, "ofbox image: minimal kernel %s from the cache %s\n", strings.TrimSpace(string(b)), dir)
-			return &kernel{path: out, version: strings.TrimSpace(string(b))}, nil
+			return &kernel{path: out, version: strings.TrimSpace(string(b)), initrd: compressZstd}, nil
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
@@ -87,7 +88,7 @@ func minimalKernel(ctx context.Context, progress io.Writer) (*kernel, error) {
 	if err := os.Rename(stage, dir); err != nil {
 		return nil, fmt.Errorf("minimal kernel: %w", err)
 	}
-	return &kernel{path: out, version: version}, nil
+	return &kernel{path: out, version: version, initrd: compressZstd}, nil
 }
 
 // buildKernel unpacks the source into work and builds bzImage with the
@@ -243,7 +244,7 @@ func debianKernel(root string) (*kernel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("debian kernel %s: %w", version, err)
 	}
-	k := &kernel{path: path, version: version, cmdline: debianCmdline}
+	k := &kernel{path: path, version: version, cmdline: debianCmdline, initrd: compressLZ4}
 	for _, rel := range order {
 		if !strings.HasSuffix(rel, ".ko") {
 			return nil, fmt.Errorf("debian kernel %s: module %s is compressed; ofbox loads plain .ko files", version, rel)

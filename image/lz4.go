@@ -8,13 +8,11 @@ import (
 	"github.com/pierrec/lz4/v4"
 )
 
-// The initramfs is compressed in LZ4's legacy format, the one the kernel's
-// unlz4 reads: the magic, then chunks of at most 8 MiB of input, each a
-// little-endian compressed length and one LZ4 block. It is on the boot's
-// critical path, and under TCG LZ4 unpacks fastest: zstd made it 0.75 MB
-// smaller but cost 30 ms more to unpack, and its Go encoder
-// (klauspost/compress) 17 ms of package initialisation on every boot,
-// where this binary is /init (a CRC32-C table). HC level 9.
+// The Debian image's initramfs is compressed in LZ4's legacy format, the
+// one the kernel's unlz4 reads: the magic, then chunks of at most 8 MiB of
+// input, each a little-endian compressed length and one LZ4 block (HC
+// level 9). It is on the boot's critical path, and under TCG LZ4 unpacks
+// fastest. The minimal image's is zstd (zstd.go).
 const (
 	lz4LegacyMagic = 0x184C2102
 	lz4LegacyChunk = 8 << 20
@@ -24,10 +22,6 @@ const (
 type lz4Writer struct {
 	w   io.Writer
 	buf []byte
-}
-
-func newInitrdCompressor(w io.Writer) (io.WriteCloser, error) {
-	return &lz4Writer{w: w}, nil
 }
 
 func (z *lz4Writer) Write(p []byte) (int, error) {

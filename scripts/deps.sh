@@ -13,7 +13,7 @@ set -euo pipefail
 pkgs=()
 for what in "$@"; do
   case "$what" in
-    demo-minimal) pkgs+=(iproute2 iputils-ping qemu-system-x86 linux-source-6.1 gcc libc6-dev make bc bison flex libelf-dev xz-utils) ;;
+    demo-minimal) pkgs+=(iproute2 iputils-ping qemu-system-x86 linux-source-6.1 gcc libc6-dev make bc bison flex libelf-dev xz-utils zstd) ;;
     demo-debian) pkgs+=(iproute2 iputils-ping qemu-system-x86 linux-image-cloud-amd64) ;;
     *) echo "deps.sh: unknown set $what; want demo-minimal or demo-debian" >&2; exit 2 ;;
   esac
