@@ -162,6 +162,27 @@ type rejectError struct {
 func (e *rejectError) Error() string { return e.err.Error() }
 func (e *rejectError) Unwrap() error { return e.err }
 
+// WithErrorCode returns err carrying the OFPT_ERROR type and code of
+// version v that answer it, for ErrorCodeFor to find, unless err carries
+// an *ErrorMsg already: a codec attaches codes as it unwinds a nested
+// structure, and the innermost, which names the problem best, wins.
+func WithErrorCode(err error, v Version, typ, code uint16) error {
+	var em *ErrorMsg
+	if err == nil || errors.As(err, &em) {
+		return err
+	}
+	return &codedError{err: err, em: ErrorMsg{Ver: v, Type: typ, Code: code}}
+}
+
+// codedError is an error with the OFPT_ERROR that answers it.
+type codedError struct {
+	err error
+	em  ErrorMsg
+}
+
+func (c *codedError) Error() string   { return c.err.Error() }
+func (c *codedError) Unwrap() []error { return []error{c.err, &c.em} }
+
 // ErrorCodeFor picks the ofp_error_type and code that answer a message
 // that failed to decode with err: what a codec chose by wrapping an
 // *ErrorMsg, BAD_REQUEST/BAD_LEN for lengths, BAD_REQUEST/BAD_TYPE

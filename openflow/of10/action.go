@@ -212,6 +212,15 @@ var actionLen = [...]int{8, 8, 8, 8, 16, 16, 8, 8, 8, 8, 8, 16}
 // wrap openflow.ErrTruncated or openflow.ErrBadLength and name the offset
 // in b.
 func DecodeActions(b []byte) ([]Action, error) {
+	as, err := decodeActions(b)
+	if err != nil {
+		// OFPET_BAD_ACTION/OFPBAC_BAD_LEN: every error here is a length.
+		return nil, openflow.WithErrorCode(err, openflow.Version10, 2, 1)
+	}
+	return as, nil
+}
+
+func decodeActions(b []byte) ([]Action, error) {
 	if len(b) == 0 {
 		return nil, nil
 	}

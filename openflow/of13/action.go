@@ -324,7 +324,11 @@ func ActionsLen(as []Action) int {
 // own their memory. An action type OpenFlow 1.3 does not define is an
 // error (ErrUnknownAction) naming the type.
 func DecodeActions(b []byte) ([]Action, error) {
-	return decodeTLVs(b, "action", min(len(b)/8, 32), decodeAction)
+	as, err := decodeTLVs(b, "action", min(len(b)/8, 32), decodeAction)
+	if err != nil {
+		return nil, withCode(err, actionCodes)
+	}
+	return as, nil
 }
 
 // decodeAction decodes the action at the start of b and returns the bytes

@@ -45,6 +45,14 @@ func AppendBuckets(b []byte, bs []Bucket) ([]byte, error) {
 
 // DecodeBuckets decodes b, which holds exactly a bucket list.
 func DecodeBuckets(b []byte) ([]Bucket, error) {
+	bs, err := decodeBuckets(b)
+	if err != nil {
+		return nil, withCode(err, bucketCodes)
+	}
+	return bs, nil
+}
+
+func decodeBuckets(b []byte) ([]Bucket, error) {
 	bs := make([]Bucket, 0, min(len(b)/bucketHeaderLen, 32))
 	for off := 0; off < len(b); {
 		p := b[off:]

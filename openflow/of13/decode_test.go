@@ -209,3 +209,38 @@ func TestEncodeErrors(t *testing.T) {
 		_ = b
 	}
 }
+
+// TestDecodeErrorCodes: a structure that does not decode is answered with
+// its own error type and code (Open vSwitch's choice too), the innermost
+// structure's where they nest.
+func TestDecodeErrorCodes(t *testing.T) {
+	tests := []struct {
+		name       string
+		typ        Type
+		body       string // hex
+		etyp, code uint16
+	}{
+		{"packet_in match type 0: BAD_MATCH/BAD_TYPE", TypePacketIn, "ffffffff 003c 00 00 0000000000000000 00000004 00000000 0000", 4, 0},
+		{"flow_removed match length 3: BAD_MATCH/BAD_LEN", TypeFlowRemoved, strings.Repeat("00", 40) + "00010003 00000000", 4, 1},
+		{"packet_out action length 9: BAD_ACTION/BAD_LEN", TypePacketOut, "ffffffff fffffffd 0008 000000000000 00000009 00000000", 2, 1},
+		{"flow_mod instruction cut: BAD_INSTRUCTION/BAD_LEN", TypeFlowMod, strings.Repeat("00", 40) + "00010004 00000000 00010004", 3, 7},
+		{"flow_mod action in an instruction: BAD_ACTION/BAD_LEN", TypeFlowMod, strings.Repeat("00", 40) + "00010004 00000000 00040018 00000000 00000009 00000000 00000000 00000000", 2, 1},
+		{"flow_mod unknown action: BAD_ACTION/BAD_TYPE", TypeFlowMod, strings.Repeat("00", 40) + "00010004 00000000 00040010 00000000 00630008 00000000", 2, 0},
+		{"group_mod bucket cut: GROUP_MOD_FAILED/BAD_BUCKET", TypeGroupMod, "0000 00 00 00000001 0008", 6, 12},
+		{"meter_mod band cut: METER_MOD_FAILED/BAD_BAND", TypeMeterMod, "0000 0000 00000001 0001 0008 00000000", 12, 8},
+		{"features_reply short: BAD_REQUEST/BAD_LEN", TypeFeaturesReply, strings.Repeat("00", 23), 1, 6},
+	}
+	for _, tt := range tests {
+		body := mustHex(tt.body)
+		h := openflow.Header{Version: openflow.Version13, Type: uint8(tt.typ), Length: uint16(8 + len(body))}
+		_, err := Codec.Decode(h, body)
+		if err == nil {
+			t.Errorf("%s: Decode = nil error", tt.name)
+			continue
+		}
+		if typ, code := openflow.ErrorCodeFor(err); typ != tt.etyp || code != tt.code {
+			t.Errorf("%s: ErrorCodeFor(%v) = %s; want %s", tt.name, err,
+				openflow.ErrorCodeName(openflow.Version13, typ, code), openflow.ErrorCodeName(openflow.Version13, tt.etyp, tt.code))
+		}
+	}
+}

@@ -176,7 +176,11 @@ func AppendInstructions(b []byte, is []Instruction) ([]byte, error) {
 // The instructions own their memory. An instruction type OpenFlow 1.3 does
 // not define is an error (ErrUnknownInstruction) naming the type.
 func DecodeInstructions(b []byte) ([]Instruction, error) {
-	return decodeTLVs(b, "instruction", 2, decodeInstruction)
+	is, err := decodeTLVs(b, "instruction", 2, decodeInstruction)
+	if err != nil {
+		return nil, withCode(err, instructionCodes)
+	}
+	return is, nil
 }
 
 func decodeInstruction(b []byte) (Instruction, int, error) {

@@ -93,6 +93,14 @@ func pad8(b []byte, start int) []byte {
 // decoded a match as large, Decode allocates nothing. Fields' values and
 // masks point into storage m owns, not into b. On error m is left empty.
 func (m *Match) Decode(b []byte) (int, error) {
+	n, err := m.decode(b)
+	if err != nil {
+		return 0, withCode(err, matchCodes)
+	}
+	return n, nil
+}
+
+func (m *Match) decode(b []byte) (int, error) {
 	m.Reset()
 	if len(b) < matchHeaderLen {
 		return 0, fmt.Errorf("match: %w: %d bytes", openflow.ErrTruncated, len(b))

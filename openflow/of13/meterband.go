@@ -115,6 +115,14 @@ func AppendMeterBands(b []byte, ms []MeterBand) ([]byte, error) {
 
 // DecodeMeterBands decodes b, which holds exactly a meter band list.
 func DecodeMeterBands(b []byte) ([]MeterBand, error) {
+	ms, err := decodeMeterBands(b)
+	if err != nil {
+		return nil, withCode(err, bandCodes)
+	}
+	return ms, nil
+}
+
+func decodeMeterBands(b []byte) ([]MeterBand, error) {
 	ms := make([]MeterBand, 0, min(len(b)/meterBandLen, 16))
 	for off := 0; off < len(b); {
 		p := b[off:]
