@@ -33,6 +33,12 @@ type Config struct {
 	// replies, and one it is sent is an error to answer, not a part to
 	// hold).
 	MaxMultipart int
+	// Awaited, when set, says whether a multipart reply with this xid
+	// answers a request that waits for it. The parts of a reply it does
+	// not await are not held but come to Read one by one, as they arrive:
+	// a controller sets it so that a switch cannot make it hold replies it
+	// never asked for. It is called from the goroutine that reads.
+	Awaited func(xid uint32) bool
 	// InlineRead makes Read read and decode in the goroutine that calls
 	// it, which must be the only one, instead of in a reader goroutine
 	// that queues ReadQueue messages ahead: a message Read returns is

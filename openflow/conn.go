@@ -99,7 +99,7 @@ func NewConn(nc net.Conn, cfg Config) *Conn {
 		wake:    make(chan struct{}, 1),
 		ready:   make(chan struct{}),
 		echoAt:  -1,
-		ra:      reassembler{max: cfg.MaxMultipart},
+		ra:      reassembler{max: cfg.MaxMultipart, awaited: cfg.Awaited},
 	}
 	c.cond.L = &c.mu
 	return c

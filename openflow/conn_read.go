@@ -45,7 +45,7 @@ func (c *Conn) Read() (Header, Message, error) {
 func (c *Conn) readLoop(v Version) {
 	defer c.wg.Done()
 	defer close(c.in)
-	ra := reassembler{max: c.cfg.MaxMultipart}
+	ra := reassembler{max: c.cfg.MaxMultipart, awaited: c.cfg.Awaited}
 	for {
 		h, body, err := c.fr.ReadFrame()
 		if err != nil {

@@ -158,9 +158,10 @@ type partial struct {
 
 // reassembler joins the parts of multipart replies by xid.
 type reassembler struct {
-	parts map[uint32]*partial
-	used  int // bytes held, plus mpPartOverhead per partial
-	max   int
+	parts   map[uint32]*partial
+	used    int // bytes held, plus mpPartOverhead per partial
+	max     int
+	awaited func(xid uint32) bool // nil: every reply is joined
 }
 
 // add offers a frame of version v to the reassembler. It returns done
@@ -178,7 +179,7 @@ func (ra *reassembler) add(v Version, h Header, body []byte) (joined []byte, don
 	kind := binary.BigEndian.Uint16(body)
 	more := body[3]&mpFlagMore != 0
 	p := ra.parts[h.Xid]
-	if p == nil && !more {
+	if p == nil && (!more || ra.awaited != nil && !ra.awaited(h.Xid)) {
 		return body, true, nil
 	}
 	if p != nil && kind != p.kind {

@@ -316,6 +316,27 @@ func TestConnMultipartBadPart(t *testing.T) {
 	}
 }
 
+// TestConnMultipartAwaited: with Config.Awaited (a controller's setting)
+// only the replies it awaits are joined; the parts of another come to
+// Read as they arrive and nothing of them is held.
+func TestConnMultipartAwaited(t *testing.T) {
+	awaited := func(xid uint32) bool { return xid == 7 }
+	c, p := newTestConn(t, Config{Codecs: fakeCodecs, Awaited: awaited}, mustHello(t, Version13))
+	go func() {
+		p.nc.Write(raw(Version13, 19, 8, mpBody(Version13, 1, mpFlagMore, 56)))
+		p.nc.Write(raw(Version13, 19, 7, mpBody(Version13, 1, mpFlagMore, 56)))
+		p.nc.Write(raw(Version13, 19, 7, mpBody(Version13, 1, 0, 64)))
+	}()
+	h, m := readMsg(t, c)
+	if b := m.(*fakeMsg).data; h.Xid != 8 || !bytes.Equal(b, mpBody(Version13, 1, mpFlagMore, 56)) {
+		t.Errorf("Read() = %v, %d bytes; want the unawaited part as sent", h, len(b))
+	}
+	h, m = readMsg(t, c)
+	if want := append(mpBody(Version13, 1, 0, 56), mpBody(Version13, 1, 0, 64)[8:]...); h.Xid != 7 || !bytes.Equal(m.(*fakeMsg).data, want) {
+		t.Errorf("Read() = %v; want the awaited reply joined", h)
+	}
+}
+
 // TestConnMultipartNoReassembly: with MaxMultipart negative (a switch's
 // setting) every part comes to Read as it arrives, the more flag kept,
 // and nothing is held.

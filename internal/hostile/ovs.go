@@ -197,13 +197,3 @@ func EmptyReply(v openflow.Version, c Case) bool {
 	}
 	return c.Type() == typ && len(c.Msg) == n
 }
-
-// MorePart reports whether c is a part of a multipart reply with the
-// more flag set: a controller holds it, unjudged, until the last part.
-func MorePart(v openflow.Version, c Case) bool {
-	typ := uint8(19)
-	if v == openflow.Version10 {
-		typ = 17
-	}
-	return c.Type() == typ && len(c.Msg) >= 12 && c.Msg[11]&1 != 0
-}

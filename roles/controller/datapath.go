@@ -192,6 +192,14 @@ func (dp *Datapath) forget(xid uint32) {
 
 // answer hands a message to the Request waiting for its xid, and reports
 // whether there was one.
+// awaits reports whether a Request waits for the reply with xid.
+func (dp *Datapath) awaits(xid uint32) bool {
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	_, ok := dp.pending[xid]
+	return ok
+}
+
 func (dp *Datapath) answer(xid uint32, m openflow.Message) bool {
 	dp.mu.Lock()
 	ch, ok := dp.pending[xid]

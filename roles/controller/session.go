@@ -38,12 +38,23 @@ type inbound struct {
 func (c *Controller) ServeConn(ctx context.Context, nc net.Conn) error {
 	remote := nc.RemoteAddr().String()
 	cd := newSessionCodecs(newBucket(c.cfg.PacketInRate, c.cfg.PacketInBurst))
+	// Only the replies to this session's requests are joined from their
+	// parts: a part of any other is dispatched as it comes, not held.
+	var session atomic.Pointer[Datapath]
+	awaited := func(xid uint32) bool {
+		if xid == xidPortDesc {
+			return true
+		}
+		dp := session.Load()
+		return dp != nil && dp.awaits(xid)
+	}
 	// The session reads inline: handlers run on the goroutine that reads,
 	// messages are decoded only when dispatched (so packet-ins reuse one
 	// value), and the replies to a read batch go out in one write.
 	conn := openflow.NewConn(writeTimeoutConn{nc, c.cfg.WriteTimeout}, openflow.Config{
 		Versions: c.cfg.Versions, Codecs: cd.list(), EchoInterval: c.cfg.EchoInterval,
 		HandshakeTimeout: c.cfg.SetupTimeout, MaxPending: c.cfg.OutputBytes, InlineRead: true,
+		Awaited: awaited,
 	})
 	defer conn.Close()
 	dp, early, err := c.setup(ctx, conn)
@@ -55,6 +66,7 @@ func (c *Controller) ServeConn(ctx context.Context, nc net.Conn) error {
 		return fmt.Errorf("controller: session with %s: %w", remote, err)
 	}
 	dp.remote = remote
+	session.Store(dp)
 	var reason atomic.Pointer[error]
 	stop := context.AfterFunc(ctx, func() {
 		err := ctx.Err()
