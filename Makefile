@@ -7,7 +7,7 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 60s
 
-.PHONY: all build test lint cover fuzz bench image demo clean
+.PHONY: all build test test-long lint cover fuzz bench image demo clean
 
 all: build
 
@@ -23,10 +23,17 @@ test: lint
 	$(GO) test -race -count=1 -timeout 40m ./...
 	$(GO) test -count=1 -run Allocs ./...
 
+# test-long: the fault-injection tests (build tag long; root): the
+# controller killed under traffic, the control link lossy, slow and cut,
+# 1,000 switches in churn for a minute, a packet-in flood. -v: they log
+# their figures.
+test-long:
+	$(GO) test -tags long -race -count=1 -timeout 20m -run 'TestFault' -v . ./roles/controller/
+
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
-	$(GO) tool staticcheck ./...
+	$(GO) vet -tags long ./...
+	$(GO) tool staticcheck -tags long ./...
 	@cp go.mod /tmp/ofbox-go.mod.$$$$ && cp go.sum /tmp/ofbox-go.sum.$$$$ && $(GO) mod tidy && \
 	  if ! cmp -s go.mod /tmp/ofbox-go.mod.$$$$ || ! cmp -s go.sum /tmp/ofbox-go.sum.$$$$; then \
 	    echo "go mod tidy changes go.mod/go.sum:"; git --no-pager diff -- go.mod go.sum; \
