@@ -18,8 +18,17 @@ func imageMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	kernel := fs.String("kernel", image.KernelMinimal, "the kernel: minimal (built once from Debian's linux-source-6.1, cached) or debian (linux-image-cloud-amd64 and its virtio modules)")
 	out := fs.String("out", "", "the output `DIR` (default out/image/KERNEL, where ofbox vm looks)")
 	binary := fs.String("binary", "", "the ofbox binary to put in the image (default this one)")
+	var files []image.File
+	fs.Func("file", "`SRC=DST`: add the file SRC to the VM's initramfs at the absolute path DST, such as TLS certificates and keys for ofbox.cert=, ofbox.key=, ofbox.ca= (repeatable)", func(s string) error {
+		f, err := image.ParseFile(s)
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
+		return nil
+	})
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ofbox image [--kernel minimal|debian] [--out DIR] [--binary PATH]")
+		fmt.Fprintln(stderr, "usage: ofbox image [--kernel minimal|debian] [--out DIR] [--binary PATH] [--file SRC=DST]...")
 		fs.PrintDefaults()
 	}
 	if rc, ok := parseFlags(fs, args, stderr); !ok {
@@ -29,7 +38,7 @@ func imageMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "ofbox image: --kernel %q: want minimal or debian\n", *kernel)
 		return 2
 	}
-	res, err := image.Build(ctx, image.Options{Kernel: *kernel, Out: *out, Binary: *binary, Progress: stderr})
+	res, err := image.Build(ctx, image.Options{Kernel: *kernel, Out: *out, Binary: *binary, Progress: stderr, Files: files})
 	if err != nil {
 		fmt.Fprintf(stderr, "ofbox %v\n", err)
 		return 1

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ofbox/ofbox/internal/ofboxbin"
+	"github.com/ofbox/ofbox/internal/pki"
 	"github.com/ofbox/ofbox/internal/stacktest"
 	"github.com/ofbox/ofbox/internal/testnet"
 	"github.com/ofbox/ofbox/openflow"
@@ -50,6 +53,9 @@ func TestIntegrationVM(t *testing.T) {
 			}
 			t.Run("switch", func(t *testing.T) { testSwitchVM(t, dir, kernel) })
 			t.Run("controller", func(t *testing.T) { testControllerVM(t, dir, kernel) })
+			if kernel == "minimal" {
+				t.Run("switch-tls", func(t *testing.T) { testSwitchVMTLS(t, bin) })
+			}
 		})
 	}
 }
@@ -189,6 +195,75 @@ func testControllerVM(t *testing.T, dir, kernel string) {
 	}
 	if !gotFlow {
 		t.Fatalf("no table-miss flow from the controller VM\n%s", con)
+	}
+	powerOff(t, vm, con)
+}
+
+// testSwitchVMTLS: an image that carries a lab PKI's files (ofbox image
+// --file) boots a switch VM that connects over TLS, mutually
+// authenticated, to a controller in this process.
+func testSwitchVMTLS(t *testing.T, bin string) {
+	pkiDir := filepath.Join(t.TempDir(), "pki")
+	if _, err := pki.Init(pkiDir, false); err != nil {
+		t.Fatal(err)
+	}
+	var issued [2]pki.Issued
+	for i, name := range []string{"controller", "sw1"} {
+		var err error
+		if issued[i], err = pki.Issue(pki.Request{Name: name, Dir: pkiDir, CADir: pkiDir}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "image")
+	out, err := exec.Command(bin, "image", "--kernel", "minimal", "--out", dir, "--binary", bin,
+		"--file", issued[1].Cert+"=/etc/ofbox/sw1-cert.pem", "--file", issued[1].Key+"=/etc/ofbox/sw1-privkey.pem",
+		"--file", issued[1].CACert+"=/etc/ofbox/cacert.pem").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ofbox image --file ...: %v\n%s", err, out)
+	}
+
+	cert, err := tls.LoadX509KeyPair(issued[0].Cert, issued[0].Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caPEM, err := os.ReadFile(issued[0].CACert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(caPEM)
+	peer, mgmt := stacktest.DgramPeer(t, "10.0.0.1/24")
+	inner, err := peer.Listen("tcp", ":6653")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := tls.NewListener(inner, &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAndVerifyClientCert,
+		ClientCAs: pool, MinVersion: tls.VersionTLS12})
+	c := controller.New(controller.Config{})
+	joined := make(chan *controller.Datapath, 1)
+	c.OnJoin(func(dp *controller.Datapath) controller.Verdict {
+		select {
+		case joined <- dp:
+		default:
+		}
+		return controller.Continue
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { c.Serve(ctx, l) })
+	t.Cleanup(func() { cancel(); l.Close(); wg.Wait() })
+
+	data := "dgram:" + stacktest.FreeUDP(t) + "," + stacktest.FreeUDP(t)
+	vm, con := bootVM(t, qemu.VMConfig{Role: "switch", Image: dir, Kernel: "minimal", NICs: []string{mgmt, data},
+		Params: []string{"ofbox.ip=10.0.0.2/24", "ofbox.controller=tls:10.0.0.1:6653", "ofbox.dpid=0x43",
+			"ofbox.cert=/etc/ofbox/sw1-cert.pem", "ofbox.key=/etc/ofbox/sw1-privkey.pem", "ofbox.ca=/etc/ofbox/cacert.pem"}})
+	select {
+	case dp := <-joined:
+		if dp.ID() != 0x43 {
+			t.Errorf("datapath %#x joined; want 0x43", dp.ID())
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("the switch VM never joined over TLS\n%s", con)
 	}
 	powerOff(t, vm, con)
 }

@@ -40,6 +40,7 @@ type Options struct {
 	Out      string    // default DefaultDir(Kernel)
 	Binary   string    // default os.Executable()
 	Progress io.Writer // progress lines for the long steps; default io.Discard
+	Files    []File    // added to the initramfs (TLS certificates and keys, say)
 }
 
 // Result is what Build wrote: image.json's content.
@@ -55,8 +56,10 @@ type Result struct {
 	// InitrdCompression is how the initramfs is compressed: zstd for the
 	// minimal kernel (the size target), lz4 for Debian's (faster to
 	// unpack).
-	InitrdCompression string           `json:"initrd_compression"`
-	Files             map[string]int64 `json:"files"`
+	InitrdCompression string `json:"initrd_compression"`
+	// Added are the paths in the VM of the files Options.Files added.
+	Added []string         `json:"added,omitempty"`
+	Files map[string]int64 `json:"files"`
 }
 
 // ReadResult reads the image.json Build wrote into dir.
@@ -117,7 +120,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	var initrd, oci bytes.Buffer
 	fmt.Fprintf(o.Progress, "ofbox image: initramfs (%.1f MB binary, %d modules)\n", float64(len(bin))/1e6, len(k.mods))
-	if err := writeInitrd(ctx, &initrd, o.Binary, k.mods, k.initrd); err != nil {
+	if err := writeInitrd(ctx, &initrd, o.Binary, k.mods, o.Files, k.initrd); err != nil {
 		return nil, fmt.Errorf("image: %w", err)
 	}
 	if err := writeOCI(&oci, bin); err != nil {
@@ -125,6 +128,10 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	res := &Result{Dir: o.Out, Kernel: o.Kernel, KernelVersion: k.version, Cmdline: k.cmdline,
 		InitrdCompression: string(k.initrd), Files: map[string]int64{}}
+	for _, f := range o.Files {
+		res.Added = append(res.Added, f.Dst)
+	}
+	sort.Strings(res.Added)
 	for _, m := range k.mods {
 		res.Modules = append(res.Modules, m.File)
 	}

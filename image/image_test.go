@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func initrd(t *testing.T, bin string, mods []module, c compression) []byte {
 		requireTool(t, "zstd")
 	}
 	var b bytes.Buffer
-	if err := writeInitrd(context.Background(), &b, bin, mods, c); err != nil {
+	if err := writeInitrd(context.Background(), &b, bin, mods, nil, c); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -174,7 +175,7 @@ func TestCPIOErrors(t *testing.T) {
 	if err := w.Add(cpioEntry{Name: "f", Mode: modeReg, Size: 10, Data: strings.NewReader("short")}); err == nil {
 		t.Errorf("Add of a short file = nil; want an error")
 	}
-	if err := writeInitrd(context.Background(), io.Discard, t.TempDir(), nil, compressLZ4); err == nil {
+	if err := writeInitrd(context.Background(), io.Discard, t.TempDir(), nil, nil, compressLZ4); err == nil {
 		t.Errorf("writeInitrd(a directory as binary) = nil; want an error")
 	}
 	if _, err := newInitrdCompressor(context.Background(), io.Discard, "xz"); err == nil || !strings.Contains(err.Error(), "want zstd or lz4") {
@@ -391,5 +392,55 @@ func TestCheckStaticOfbox(t *testing.T) {
 	os.WriteFile(short, []byte("\x7fELF\x02\x01"), 0o755)
 	if err := checkStatic(short); err == nil {
 		t.Errorf("checkStatic(a truncated ELF) = nil")
+	}
+}
+
+// TestInitrdFiles: --file adds files at their paths in the VM, with the
+// directories they need and their source's permissions, in the same
+// order whatever the order given; bad destinations are refused by name.
+func TestInitrdFiles(t *testing.T) {
+	requireTool(t, "cpio")
+	dir := t.TempDir()
+	cert, key := filepath.Join(dir, "sw1-cert.pem"), filepath.Join(dir, "sw1-privkey.pem")
+	os.WriteFile(cert, []byte("CERT"), 0o644)
+	os.WriteFile(key, []byte("PRIVATE KEY"), 0o600)
+	os.Chmod(key, 0o600)
+	files := []File{{key, "/etc/ofbox/sw1-privkey.pem"}, {cert, "/etc/ofbox/sw1-cert.pem"}}
+	bin := fakeBinary(t)
+	var a, b bytes.Buffer
+	if err := writeInitrd(context.Background(), &a, bin, nil, files, compressLZ4); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeInitrd(context.Background(), &b, bin, nil, []File{files[1], files[0]}, compressLZ4); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("the order of --file changes the initramfs")
+	}
+	raw := decompress(t, compressLZ4, a.Bytes())
+	cmd := exec.Command("cpio", "-itv", "--quiet", "--numeric-uid-gid")
+	cmd.Stdin = bytes.NewReader(raw)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("cpio -itv: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		`drwxr-xr-x .* etc\n`, `drwxr-xr-x .* etc/ofbox\n`,
+		`-rw-r--r-- .* 4 .* etc/ofbox/sw1-cert.pem\n`, `-rw------- .* 11 .* etc/ofbox/sw1-privkey.pem\n`,
+	} {
+		if !regexp.MustCompile(want).Match(out) {
+			t.Errorf("cpio -itv has no line like %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"x", "x=etc/a", "x=/init", "x=/dev/a", "x=/proc/a", "x=/lib/modules/a", "x=/etc/../a", "=/etc/a"} {
+		if _, err := ParseFile(bad); err == nil {
+			t.Errorf("ParseFile(%q) = nil error", bad)
+		}
+	}
+	if f, err := ParseFile(cert + "=/etc/ofbox/c.pem"); err != nil || f.Dst != "/etc/ofbox/c.pem" {
+		t.Errorf("ParseFile(good) = %+v, %v", f, err)
+	}
+	if err := writeInitrd(context.Background(), io.Discard, bin, nil, []File{{filepath.Join(dir, "missing"), "/etc/a"}}, compressLZ4); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("a missing source: %v; want an error naming it", err)
 	}
 }

@@ -22,9 +22,9 @@ var initrdDirs = []string{"dev", "proc", "sys", "tmp", "run", "lib", "lib/module
 
 // writeInitrd writes the initramfs as a newc cpio archive compressed with
 // comp: the directories, /dev/console, the kernel modules with
-// /lib/modules/order (their load order) when there are any, and the
-// binary as /init. Every byte is a function of the inputs.
-func writeInitrd(ctx context.Context, w io.Writer, binary string, mods []module, comp compression) error {
+// /lib/modules/order (their load order) when there are any, the added
+// files, and the binary as /init. Every byte is a function of the inputs.
+func writeInitrd(ctx context.Context, w io.Writer, binary string, mods []module, files []File, comp compression) error {
 	f, err := os.Open(binary)
 	if err != nil {
 		return fmt.Errorf("initrd: %w", err)
@@ -60,6 +60,11 @@ func writeInitrd(ctx context.Context, w io.Writer, binary string, mods []module,
 		entries = append(entries, cpioEntry{Name: "lib/modules/order", Mode: modeReg | 0o644,
 			Size: int64(order.Len()), Data: strings.NewReader(order.String())})
 	}
+	added, err := fileEntries(files)
+	if err != nil {
+		return fmt.Errorf("initrd: %w", err)
+	}
+	entries = append(entries, added...)
 	entries = append(entries, cpioEntry{Name: "init", Mode: modeReg | 0o755, Size: fi.Size(), Data: f})
 	for _, e := range entries {
 		if err := cw.Add(e); err != nil {
