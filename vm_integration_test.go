@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,19 +125,7 @@ func testSwitchVM(t *testing.T, dir, kernel string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := controller.New(controller.Config{})
-	joined := make(chan uint64, 1)
-	c.OnJoin(func(dp *controller.Datapath) controller.Verdict {
-		select {
-		case joined <- dp.ID():
-		default:
-		}
-		return controller.Continue
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { c.Serve(ctx, l) })
-	t.Cleanup(func() { cancel(); l.Close(); wg.Wait() })
+	joined := serveJoins(t, l)
 
 	// eth1 is the switch's one data port, a dgram link nobody listens to.
 	data := "dgram:" + stacktest.FreeUDP(t) + "," + stacktest.FreeUDP(t)
@@ -239,11 +228,31 @@ func testSwitchVMTLS(t *testing.T, bin string) {
 	}
 	l := tls.NewListener(inner, &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAndVerifyClientCert,
 		ClientCAs: pool, MinVersion: tls.VersionTLS12})
+	joined := serveJoins(t, l)
+
+	data := "dgram:" + stacktest.FreeUDP(t) + "," + stacktest.FreeUDP(t)
+	vm, con := bootVM(t, qemu.VMConfig{Role: "switch", Image: dir, Kernel: "minimal", NICs: []string{mgmt, data},
+		Params: []string{"ofbox.ip=10.0.0.2/24", "ofbox.controller=tls:10.0.0.1:6653", "ofbox.dpid=0x43",
+			"ofbox.cert=/etc/ofbox/sw1-cert.pem", "ofbox.key=/etc/ofbox/sw1-privkey.pem", "ofbox.ca=/etc/ofbox/cacert.pem"}})
+	select {
+	case id := <-joined:
+		if id != 0x43 {
+			t.Errorf("datapath %#x joined; want 0x43", id)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("the switch VM never joined over TLS\n%s", con)
+	}
+	powerOff(t, vm, con)
+}
+
+// serveJoins runs a controller on l until the test ends and sends the
+// datapath ID of the first switch that joins.
+func serveJoins(t *testing.T, l net.Listener) <-chan uint64 {
 	c := controller.New(controller.Config{})
-	joined := make(chan *controller.Datapath, 1)
+	joined := make(chan uint64, 1)
 	c.OnJoin(func(dp *controller.Datapath) controller.Verdict {
 		select {
-		case joined <- dp:
+		case joined <- dp.ID():
 		default:
 		}
 		return controller.Continue
@@ -252,18 +261,5 @@ func testSwitchVMTLS(t *testing.T, bin string) {
 	var wg sync.WaitGroup
 	wg.Go(func() { c.Serve(ctx, l) })
 	t.Cleanup(func() { cancel(); l.Close(); wg.Wait() })
-
-	data := "dgram:" + stacktest.FreeUDP(t) + "," + stacktest.FreeUDP(t)
-	vm, con := bootVM(t, qemu.VMConfig{Role: "switch", Image: dir, Kernel: "minimal", NICs: []string{mgmt, data},
-		Params: []string{"ofbox.ip=10.0.0.2/24", "ofbox.controller=tls:10.0.0.1:6653", "ofbox.dpid=0x43",
-			"ofbox.cert=/etc/ofbox/sw1-cert.pem", "ofbox.key=/etc/ofbox/sw1-privkey.pem", "ofbox.ca=/etc/ofbox/cacert.pem"}})
-	select {
-	case dp := <-joined:
-		if dp.ID() != 0x43 {
-			t.Errorf("datapath %#x joined; want 0x43", dp.ID())
-		}
-	case <-time.After(time.Minute):
-		t.Fatalf("the switch VM never joined over TLS\n%s", con)
-	}
-	powerOff(t, vm, con)
+	return joined
 }
