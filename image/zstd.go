@@ -32,6 +32,14 @@ const (
 // wants --ultra and gains nothing here.
 const zstdLevel = "-19"
 
+// zstdWindow caps the match window at 1 MiB (2^20). At -19 zstd picks an
+// 8 MiB window for an 11 MB archive, and the kernel's decompressor then
+// allocates and touches an 8 MiB buffer: under TCG the unpack took a
+// median 185 ms against 174 ms at 1 MiB (6 boots each, from the kernel's
+// own log), for 0.04 MB more initrd. Smaller windows cost size and won no
+// time (2^17: 0.17 MB more and slower again).
+const zstdWindow = "--zstd=wlog=20"
+
 func newInitrdCompressor(ctx context.Context, w io.Writer, c compression) (io.WriteCloser, error) {
 	switch c {
 	case compressLZ4:
@@ -56,7 +64,7 @@ type zstdWriter struct {
 func (z *zstdWriter) Write(p []byte) (int, error) { return z.buf.Write(p) }
 
 func (z *zstdWriter) Close() error {
-	cmd := exec.CommandContext(z.ctx, "zstd", zstdLevel, "-T1", "-q", "-c")
+	cmd := exec.CommandContext(z.ctx, "zstd", zstdLevel, zstdWindow, "-T1", "-q", "-c")
 	cmd.Stdin = &z.buf
 	cmd.Stdout = z.w
 	var stderr bytes.Buffer
