@@ -97,11 +97,11 @@ const syslogReadAll = 3
 
 // clockStall is how long the kernel's clock stood still before the TSC
 // took over its timekeeping, as the kernel's log says; CLOCK_BOOTTIME is
-// that much short of the time since the kernel started. Under TCG, which
-// has no TSC-deadline timer, no tick moves the clock while the kernel sets
-// up and calibrates its APIC timer (measured: 160 ms on the minimal kernel,
-// 470 ms on Debian's, each checked against the host's clock). Zero when
-// the log does not say.
+// that much short of the time since the kernel started. The clock counts
+// only the ticks it sees until it reads the TSC: under TCG with ACPI
+// (Debian's kernel), no tick comes until the APIC timer is calibrated,
+// 470 ms on that kernel; the minimal kernel, ticking from the i8254, still
+// misses 6-20 ms before its first tick. Zero when the log does not say.
 func clockStall() time.Duration {
 	buf := make([]byte, 256<<10) // the kernel's buffer is 128 KiB in both images
 	n, err := unix.Klogctl(syslogReadAll, buf)
@@ -116,8 +116,13 @@ func clockStall() time.Duration {
 //
 //	sched_clock: Marking stable (GTOD, GTOD_OFFSET)->(RAW, RAW_OFFSET)
 //
-// where GTOD+GTOD_OFFSET is the kernel's clock at that moment and RAW the
-// TSC's time since the kernel set it up; the difference is the stall.
+// where GTOD is CLOCK_MONOTONIC (so CLOCK_BOOTTIME: a VM does not
+// suspend) at the last tick and RAW the TSC's time since the kernel set it
+// up, read at that same tick; RAW-GTOD is the stall. (GTOD_OFFSET is no
+// part of it: it is the lag at an earlier moment, which the kernel keeps
+// to make its log's timestamps continuous; checked against the log's own
+// TSC timestamp of a line that ofbox causes, RAW-GTOD puts it within the
+// BOOTTIME bracket of that step, RAW-GTOD-GTOD_OFFSET 10-20 ms short.)
 func parseClockStall(log []byte) time.Duration {
 	const mark = "sched_clock: Marking stable ("
 	i := bytes.Index(log, []byte(mark))
@@ -132,7 +137,7 @@ func parseClockStall(log []byte) time.Duration {
 	if _, err := fmt.Sscanf(string(line), "%d, %d)->(%d, %d)", &gtod, &gtodOff, &raw, &rawOff); err != nil {
 		return 0
 	}
-	if stall := raw - (gtod + gtodOff); stall > 0 && stall < int64(time.Minute) {
+	if stall := raw - gtod; stall > 0 && stall < int64(time.Minute) {
 		return time.Duration(stall)
 	}
 	return 0
