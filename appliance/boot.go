@@ -180,6 +180,8 @@ func reap() {
 // powerOff syncs and powers the VM off; QEMU then exits. Should that fail,
 // PID 1 still must not exit (the kernel would panic), so it waits.
 func powerOff(log *slog.Logger) {
+	cmdline, _ := os.ReadFile("/proc/cmdline")
+	how := powerOffCmd(string(cmdline))
 	unix.Sync()
 	// The serial driver sends what we wrote from a buffer: wait until it
 	// is out (tcdrain), or the last lines, the why of the power-off,
@@ -187,11 +189,32 @@ func powerOff(log *slog.Logger) {
 	for _, fd := range []int{1, 2} {
 		unix.IoctlSetInt(fd, unix.TCSBRK, 1)
 	}
-	err := unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF)
+	err := unix.Reboot(how)
 	log.Error("power off failed", "err", err)
 	for {
 		time.Sleep(time.Hour)
 	}
+}
+
+// powerOffCmd is the reboot(2) command that ends the VM whose kernel has
+// cmdline. A kernel booted with acpi=off (the minimal image's) has no way
+// to power the machine off: asked to, it halts instead, and with it PID 1,
+// which panics the kernel. It restarts the VM instead, which ends it as a
+// power-off does: `ofbox vm` runs QEMU with -no-reboot, and the image's
+// reboot=t makes the restart immediate. Anything else powers off; in a PID
+// namespace either command only ends the namespace's init.
+// The kernel's last acpi= counts, as in the kernel.
+func powerOffCmd(cmdline string) int {
+	acpi := ""
+	for _, a := range splitCmdline(cmdline) {
+		if a.key == "acpi" {
+			acpi = a.val // the kernel takes the last
+		}
+	}
+	if acpi == "off" {
+		return unix.LINUX_REBOOT_CMD_RESTART
+	}
+	return unix.LINUX_REBOOT_CMD_POWER_OFF
 }
 
 // consoleCommands reads lines typed on the console: "poweroff" (or "halt")

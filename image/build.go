@@ -53,6 +53,13 @@ type Result struct {
 	// console and the ofbox keys: settings that make this kernel boot fast
 	// in a VM. `ofbox vm` passes it; so should other launchers.
 	Cmdline string `json:"cmdline,omitempty"`
+	// NoACPI says the kernel boots without ACPI (Cmdline has acpi=off): the
+	// machine must have no ACPI tables but an i8254 and i8259 (QEMU's
+	// microvm with acpi=off,pit=on,pic=on), and the kernel finds its
+	// virtio-mmio NICs on the command line, which microvm writes when its
+	// ACPI is off. Such a kernel cannot power the VM off: the appliance
+	// restarts it, and the launcher runs QEMU with -no-reboot.
+	NoACPI bool `json:"no_acpi,omitempty"`
 	// InitrdCompression is how the initramfs is compressed: zstd for the
 	// minimal kernel (the size target), lz4 for Debian's (faster to
 	// unpack).
@@ -126,7 +133,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err := writeOCI(&oci, bin); err != nil {
 		return nil, fmt.Errorf("image: %w", err)
 	}
-	res := &Result{Dir: o.Out, Kernel: o.Kernel, KernelVersion: k.version, Cmdline: k.cmdline,
+	res := &Result{Dir: o.Out, Kernel: o.Kernel, KernelVersion: k.version, Cmdline: k.cmdline, NoACPI: k.noACPI,
 		InitrdCompression: string(k.initrd), Files: map[string]int64{}}
 	for _, f := range o.Files {
 		res.Added = append(res.Added, f.Dst)

@@ -56,7 +56,8 @@ const (
 	minMemory         = 64 // MiB: the kernel, the initramfs unpacked and the Go runtime
 )
 
-// Machine is the -M argument. microvm keeps only what an ofbox VM uses:
+// Machine is the -M argument for a kernel that boots with ACPI (Debian's).
+// microvm keeps only what an ofbox VM uses:
 //   - acpi=on: the kernel powers the VM off through ACPI (without it a
 //     poweroff hangs), and the Debian kernel finds the virtio-mmio devices in
 //     the ACPI tables (it lacks VIRTIO_MMIO_CMDLINE_DEVICES);
@@ -70,6 +71,24 @@ const (
 //   - isa-serial=on: the console, ttyS0;
 //   - x-option-roms=off: nothing to boot from but -kernel.
 const Machine = "microvm,acpi=on,rtc=on,pit=on,pic=off,isa-serial=on,x-option-roms=off"
+
+// MachineNoACPI is the -M argument for an image whose kernel boots without
+// ACPI (image.Result.NoACPI: the minimal kernel). With ACPI, microvm is a
+// hardware-reduced ACPI machine: the kernel ignores its i8254 and i8259,
+// and its one timer is the local APIC's, which it calibrates for 100 ms
+// under TCG. Without ACPI tables the kernel reads the MP table, finds the
+// i8259 (pic=on) and so the legacy IRQs, and routes the i8254's IRQ 0
+// through the IO-APIC; microvm puts the virtio-mmio devices on the kernel
+// command line instead. The rest is as in Machine.
+const MachineNoACPI = "microvm,acpi=off,rtc=on,pit=on,pic=on,isa-serial=on,x-option-roms=off"
+
+// tcgNoACPIParams are added to the command line of a kernel without ACPI
+// under TCG: it ticks from the i8254 instead of its local APIC timer, so
+// it skips that timer's 100 ms calibration (TCG has no TSC-deadline mode,
+// which needs none). Measured under TCG, 15 boots each: ready median 568
+// ms against 680-700 ms with ACPI and the APIC timer. Under KVM the APIC
+// timer has its TSC-deadline mode and stays.
+const tcgNoACPIParams = "noapictimer"
 
 // BaseCmdline starts every VM's kernel command line. tsc_early_khz (added
 // by Cmdline: the host's rate) and tsc=reliable spare TCG a clock
@@ -99,13 +118,17 @@ var TSCkHz = sync.OnceValue(func() uint64 {
 	return fallbackTSCkHz
 })
 
-// cmdline returns the kernel command line of a VM of role: BaseCmdline,
-// the host's TSC rate, the image's own parameters (image.Result.Cmdline)
-// and then params.
-func cmdline(role, imageParams string, params []string) string {
+// cmdline returns the kernel command line of a VM of role under accel:
+// BaseCmdline, the host's TSC rate, the image's own parameters
+// (image.Result.Cmdline, and tcgNoACPIParams where they apply) and then
+// params.
+func cmdline(role, accel string, img image.Result, params []string) string {
 	s := BaseCmdline + " tsc_early_khz=" + strconv.FormatUint(TSCkHz(), 10)
-	if imageParams != "" {
-		s += " " + imageParams
+	if img.Cmdline != "" {
+		s += " " + img.Cmdline
+	}
+	if img.NoACPI && accel == "tcg" {
+		s += " " + tcgNoACPIParams
 	}
 	s += " ofbox.role=" + role
 	for _, p := range params {
@@ -131,7 +154,7 @@ func Command(cfg VMConfig, accel string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	kernel, initrd, imageParams, err := imageFiles(cfg)
+	kernel, initrd, img, err := imageFiles(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -140,8 +163,12 @@ func Command(cfg VMConfig, accel string) ([]string, error) {
 			return nil, fmt.Errorf("qemu: kernel parameter %q: %w", p, err)
 		}
 	}
-	cmdline := cmdline(cfg.Role, imageParams, cfg.Params)
-	argv := []string{cfg.QEMU, "-M", Machine}
+	cmdline := cmdline(cfg.Role, accel, img, cfg.Params)
+	machine := Machine
+	if img.NoACPI {
+		machine = MachineNoACPI
+	}
+	argv := []string{cfg.QEMU, "-M", machine}
 	argv = append(argv, accelArgs...)
 	argv = append(argv,
 		"-m", strconv.Itoa(cfg.Memory), "-smp", "1",
@@ -204,9 +231,10 @@ func withDefaults(cfg VMConfig) (VMConfig, error) {
 	return cfg, nil
 }
 
-// imageFiles returns the image's kernel, initrd and kernel parameters
-// (image.json's cmdline), or an error that says how to build the image.
-func imageFiles(cfg VMConfig) (kernel, initrd, params string, err error) {
+// imageFiles returns the image's kernel, initrd and image.json (the zero
+// Result for an image from before image.json), or an error that says how
+// to build the image.
+func imageFiles(cfg VMConfig) (kernel, initrd string, img image.Result, err error) {
 	build := "ofbox image --kernel " + cfg.Kernel
 	if cfg.Image != image.DefaultDir(cfg.Kernel) {
 		build += " --out " + cfg.Image
@@ -218,18 +246,18 @@ func imageFiles(cfg VMConfig) (kernel, initrd, params string, err error) {
 			err = errors.New("not a regular file")
 		}
 		if err != nil {
-			return "", "", "", fmt.Errorf("qemu: image %s: %s: %w; build the image with `%s`",
+			return "", "", img, fmt.Errorf("qemu: image %s: %s: %w; build the image with `%s`",
 				cfg.Image, filepath.Base(f), err, build)
 		}
 	}
 	res, err := image.ReadResult(cfg.Image)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return kernel, initrd, "", nil // an image from before image.json had a cmdline
+		return kernel, initrd, img, nil // an image from before image.json
 	case err != nil:
-		return "", "", "", fmt.Errorf("qemu: %w; build the image again with `%s`", err, build)
+		return "", "", img, fmt.Errorf("qemu: %w; build the image again with `%s`", err, build)
 	}
-	return kernel, initrd, res.Cmdline, nil
+	return kernel, initrd, *res, nil
 }
 
 // CheckParam checks one extra kernel parameter: ofbox.KEY=VALUE with a

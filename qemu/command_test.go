@@ -102,6 +102,36 @@ func TestCommandImageParams(t *testing.T) {
 	}
 }
 
+// TestCommandNoACPI: an image whose kernel boots without ACPI gets the
+// machine without ACPI tables, its own parameters, and under TCG alone the
+// i8254 for its timer.
+func TestCommandNoACPI(t *testing.T) {
+	img := fakeImage(t)
+	b, err := json.Marshal(image.Result{Kernel: "minimal", Cmdline: "acpi=off reboot=t", NoACPI: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(img, "image.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := BaseCmdline + " tsc_early_khz=" + strconv.FormatUint(TSCkHz(), 10) + " acpi=off reboot=t"
+	for accel, want := range map[string]string{
+		"tcg": line + " noapictimer ofbox.role=switch",
+		"kvm": line + " ofbox.role=switch",
+	} {
+		got, err := Command(VMConfig{Role: "switch", Image: img}, accel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[1] != "-M" || got[2] != MachineNoACPI {
+			t.Errorf("%s: machine %q %q; want -M %q", accel, got[1], got[2], MachineNoACPI)
+		}
+		if got[len(got)-1] != want {
+			t.Errorf("%s: kernel command line\n got %q\nwant %q", accel, got[len(got)-1], want)
+		}
+	}
+}
+
 // TestTSCkHz checks the measured rate against the range of real x86 TSCs.
 func TestTSCkHz(t *testing.T) {
 	if khz := TSCkHz(); khz < 500_000 || khz > 10_000_000 {
