@@ -16,15 +16,19 @@ import (
 	"gvisor.dev/gvisor/pkg/waiter"
 )
 
+// errNoIPv6 is why a stack without IPv6 refuses an IPv6 address.
+const errNoIPv6 = "this stack has no IPv6 (none of its addresses or routes is IPv6)"
+
 // listenBacklog is the pending connections a listener holds: Linux's
 // default somaxconn.
 const listenBacklog = 4096
 
 // Listen listens for TCP connections on address ("host:port"; host an IP
 // literal or empty for every address, port 0 for an ephemeral one).
-// network is "tcp" (an empty host takes IPv4 and IPv6), "tcp4" or "tcp6".
+// network is "tcp" (an empty host takes IPv4 and, on a stack with IPv6,
+// IPv6), "tcp4" or "tcp6".
 func (st *Stack) Listen(network, address string) (net.Listener, error) {
-	addr, proto, err := parseAddr("listen", "tcp", network, address, true)
+	addr, proto, err := st.parseAddr("listen", "tcp", network, address, true)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +54,7 @@ func (st *Stack) Listen(network, address string) (net.Listener, error) {
 // Dial connects to address ("host:port", host an IP literal) over TCP;
 // network is "tcp", "tcp4" or "tcp6".
 func (st *Stack) Dial(ctx context.Context, network, address string) (net.Conn, error) {
-	addr, proto, err := parseAddr("dial", "tcp", network, address, false)
+	addr, proto, err := st.parseAddr("dial", "tcp", network, address, false)
 	if err != nil {
 		return nil, err
 	}
@@ -63,8 +67,9 @@ func (st *Stack) Dial(ctx context.Context, network, address string) (net.Conn, e
 
 // parseAddr parses a host:port for network, which is to be proto ("tcp"
 // or "udp"), proto4 or proto6. An empty host is allowed when anyHost is
-// set, and binds to every address.
-func parseAddr(op, proto, network, address string, anyHost bool) (tcpip.FullAddress, tcpip.NetworkProtocolNumber, error) {
+// set, and binds to every address (of IPv4 alone on a stack without
+// IPv6).
+func (st *Stack) parseAddr(op, proto, network, address string, anyHost bool) (tcpip.FullAddress, tcpip.NetworkProtocolNumber, error) {
 	fail := func(format string, args ...any) (tcpip.FullAddress, tcpip.NetworkProtocolNumber, error) {
 		return tcpip.FullAddress{}, 0, fmt.Errorf("netstack: %s %s %q: %s", op, network, address, fmt.Sprintf(format, args...))
 	}
@@ -86,7 +91,10 @@ func parseAddr(op, proto, network, address string, anyHost bool) (tcpip.FullAddr
 		if !anyHost {
 			return fail("no host; want an IP address")
 		}
-		if network == proto+"4" {
+		switch {
+		case network == proto+"6" && !st.v6:
+			return fail("%s", errNoIPv6)
+		case network == proto+"4" || !st.v6:
 			return full, ipv4.ProtocolNumber, nil
 		}
 		return full, ipv6.ProtocolNumber, nil
@@ -99,6 +107,9 @@ func parseAddr(op, proto, network, address string, anyHost bool) (tcpip.FullAddr
 	if (network == proto+"4" && !ip.Is4()) || (network == proto+"6" && ip.Is4()) {
 		return fail("address family does not match the network")
 	}
+	if ip.Is6() && !st.v6 {
+		return fail("%s", errNoIPv6)
+	}
 	if !ip.IsUnspecified() {
 		full.Addr = tcpAddr(ip)
 	}
@@ -109,7 +120,7 @@ func parseAddr(op, proto, network, address string, anyHost bool) (tcpip.FullAddr
 // literal or empty for every address, port 0 for an ephemeral one);
 // network is "udp" (an empty host takes IPv4 and IPv6), "udp4" or "udp6".
 func (st *Stack) ListenPacket(network, address string) (net.PacketConn, error) {
-	addr, proto, err := parseAddr("listen", "udp", network, address, true)
+	addr, proto, err := st.parseAddr("listen", "udp", network, address, true)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,9 @@ func (st *Stack) Ping(ctx context.Context, dst netip.Addr) (time.Duration, error
 	netProto, transProto := ipv4.ProtocolNumber, icmp.ProtocolNumber4
 	reqType, replyType := byte(header.ICMPv4Echo), byte(header.ICMPv4EchoReply)
 	if dst.Is6() {
+		if !st.v6 {
+			return 0, fmt.Errorf("netstack: ping %s: %s", dst, errNoIPv6)
+		}
 		netProto, transProto = ipv6.ProtocolNumber, icmp.ProtocolNumber6
 		reqType, replyType = byte(header.ICMPv6EchoRequest), byte(header.ICMPv6EchoReply)
 	}

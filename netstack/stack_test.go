@@ -207,6 +207,68 @@ func TestStackListenAny(t *testing.T) {
 	}
 }
 
+// TestStackIPv4Only: a stack with IPv4 addresses alone runs no IPv6. A
+// listener on no address takes IPv4 connections, and every use of IPv6
+// gets an error that says why.
+func TestStackIPv4Only(t *testing.T) {
+	checkGoroutines(t)
+	da, db := Pipe()
+	a, b := stackPair(t, da, db, prefixes("10.0.0.1/24"), prefixes("10.0.0.2/24"))
+	if a.v6 || b.v6 {
+		t.Fatalf("stacks with IPv4 addresses alone: v6 = %v, %v; want false", a.v6, b.v6)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ln, err := b.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatalf("Listen(tcp, :0) on an IPv4-only stack: %v", err)
+	}
+	defer ln.Close()
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			io.Copy(c, c)
+			c.Close()
+		}
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	conn, err := a.Dial(ctx, "tcp", net.JoinHostPort("10.0.0.2", port))
+	if err != nil {
+		t.Fatalf("Dial to the any-address listener: %v", err)
+	}
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	got := make([]byte, 5)
+	if err := exchange(conn, []byte("hello"), got); err != nil || string(got) != "hello" {
+		t.Errorf("echo = %q, %v; want hello", got, err)
+	}
+	conn.Close()
+	for _, c := range []struct {
+		what string
+		err  func() error
+	}{
+		{"Listen tcp6", func() error { _, err := b.Listen("tcp6", ":0"); return err }},
+		{"Listen [fd00::2]", func() error { _, err := b.Listen("tcp", "[fd00::2]:0"); return err }},
+		{"ListenPacket udp6", func() error { _, err := b.ListenPacket("udp6", ":0"); return err }},
+		{"Dial [fd00::2]", func() error { _, err := a.Dial(ctx, "tcp", "[fd00::2]:80"); return err }},
+		{"Ping fd00::2", func() error { _, err := a.Ping(ctx, netip.MustParseAddr("fd00::2")); return err }},
+	} {
+		if err := c.err(); err == nil || !strings.Contains(err.Error(), "no IPv6") {
+			t.Errorf("%s on an IPv4-only stack: error %v; want one saying it has no IPv6", c.what, err)
+		}
+	}
+	// An IPv6 route alone turns IPv6 on.
+	dc, dd := Pipe()
+	defer dd.Close()
+	st, err := NewStack(StackConfig{NICs: []StackNIC{{Device: dc, Addrs: prefixes("10.0.0.3/24")}},
+		Routes: []Route{{Dst: netip.MustParsePrefix("fd01::/64")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if !st.v6 {
+		t.Error("a stack with an IPv6 route: v6 = false; want true")
+	}
+}
+
 func TestStackPing(t *testing.T) {
 	checkGoroutines(t)
 	da, db := Pipe()
