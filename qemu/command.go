@@ -171,7 +171,7 @@ func Command(cfg VMConfig, accel string) ([]string, error) {
 	argv := []string{cfg.QEMU, "-M", machine}
 	argv = append(argv, accelArgs...)
 	argv = append(argv,
-		"-m", strconv.Itoa(cfg.Memory), "-smp", "1",
+		"-m", strconv.Itoa(cfg.Memory), "-object", ramBackend(cfg.Memory), "-machine", "memory-backend=ram", "-smp", "1",
 		"-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
 		"-serial", "stdio",
 		"-kernel", kernel, "-initrd", initrd, "-append", cmdline)
@@ -184,6 +184,20 @@ func Command(cfg VMConfig, accel string) ([]string, error) {
 			"-device", fmt.Sprintf("virtio-net-device,netdev=n%d,mac=%s", i, MAC(i, spec)))
 	}
 	return argv, nil
+}
+
+// ramBackend is the -object that holds a VM's RAM of mib MiB: a memfd,
+// that is shared memory, which the host backs with 4 KiB pages. QEMU asks
+// for transparent huge pages for the RAM it allocates itself, and a huge
+// page must be a free 2 MiB block: on a host that hands such blocks back
+// to its own hypervisor when they sit free (free page reporting, as on the
+// cloud VMs this is measured on), every one the guest touches first is
+// faulted back in from there. Measured under TCG on the minimal kernel, 8
+// boots each after a 4 s pause: ready median 685 ms with QEMU's own RAM,
+// 625 ms with a memfd; back to back 626 and 569 ms (Debian's kernel 1778
+// and 1558 ms): the memfd also ends the spread between boots.
+func ramBackend(mib int) string {
+	return "memory-backend-memfd,id=ram,size=" + strconv.Itoa(mib) + "M"
 }
 
 // withDefaults fills in cfg's defaults and checks its scalar fields.

@@ -34,7 +34,7 @@ func TestCommand(t *testing.T) {
 	base := func(accel ...string) []string {
 		line := tcgLine
 		return append(append([]string{"qemu-system-x86_64", "-M", Machine}, accel...),
-			"-m", "256", "-smp", "1", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
+			"-m", "256", "-object", "memory-backend-memfd,id=ram,size=256M", "-machine", "memory-backend=ram", "-smp", "1", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
 			"-serial", "stdio", "-kernel", kernel, "-initrd", initrd, "-append", line+" ofbox.role=switch")
 	}
 	dgram := "dgram:127.0.0.1:5000,127.0.0.1:5001"
@@ -48,10 +48,10 @@ func TestCommand(t *testing.T) {
 		{"kvm", VMConfig{Role: "switch", Image: img}, "kvm", base("-accel", "kvm", "-cpu", "host")},
 		{"memory and program", VMConfig{Role: "controller", Image: img, Memory: 512, QEMU: "/opt/qemu"}, "tcg", []string{
 			"/opt/qemu", "-M", Machine, "-accel", "tcg", "-cpu", TCGCPU,
-			"-m", "512", "-smp", "1", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
+			"-m", "512", "-object", "memory-backend-memfd,id=ram,size=512M", "-machine", "memory-backend=ram", "-smp", "1", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
 			"-serial", "stdio", "-kernel", kernel, "-initrd", initrd, "-append", tcgLine + " ofbox.role=controller"}},
 		{"params", VMConfig{Role: "switch", Image: img, Params: []string{"ofbox.ip=10.0.0.2/24", "ofbox.gw=", "ofbox.ports=eth1,eth2"}}, "tcg",
-			append(base("-accel", "tcg", "-cpu", TCGCPU)[:22], tcgLine+" ofbox.role=switch ofbox.ip=10.0.0.2/24 ofbox.gw= ofbox.ports=eth1,eth2")},
+			append(base("-accel", "tcg", "-cpu", TCGCPU)[:26], tcgLine+" ofbox.role=switch ofbox.ip=10.0.0.2/24 ofbox.gw= ofbox.ports=eth1,eth2")},
 		{"nics", VMConfig{Role: "switch", Image: img, NICs: []string{dgram, "tap:ofbx0", "dgram:localhost:7,vm2:8"}}, "kvm",
 			append(base("-accel", "kvm", "-cpu", "host"),
 				"-netdev", "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=5000,remote.type=inet,remote.host=127.0.0.1,remote.port=5001",
