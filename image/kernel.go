@@ -44,7 +44,7 @@ type kernel struct {
 // timer there). Without ACPI the kernel finds the i8254 and i8259 through
 // the MP table and its NICs on the command line (QEMU adds
 // virtio_mmio.device=), and the launcher can take the APIC timer away
-// (noapictimer) so that the i8254 ticks: ready 110-130 ms sooner under
+// (noapictimer) so that the i8254 ticks: ready about 150 ms sooner under
 // TCG. Without ACPI the kernel cannot power the VM off, so the appliance
 // restarts it instead and QEMU, run with -no-reboot, exits; reboot=t
 // makes that restart a triple fault at once (the default first polls a
