@@ -63,6 +63,7 @@ var toolPackages = map[string]string{
 	"ovs-vswitchd":       "openvswitch-switch",
 	"ovs-vsctl":          "openvswitch-switch",
 	"ovs-testcontroller": "openvswitch-testcontroller",
+	"tshark":             "tshark",
 }
 
 func packagesFor(tools []string) string {
