@@ -206,13 +206,13 @@ func powerOff(log *slog.Logger) {
 // which panics the kernel. It restarts the VM instead, which ends it as a
 // power-off does: `ofbox vm` runs QEMU with -no-reboot, and the image's
 // reboot=t makes the restart immediate. Anything else powers off; in a PID
-// namespace either command only ends the namespace's init.
-// The kernel's last acpi= counts, as in the kernel.
+// namespace either command only ends the namespace's init. As in the
+// kernel, the last acpi= counts.
 func powerOffCmd(cmdline string) int {
 	acpi := ""
 	for _, a := range splitCmdline(cmdline) {
 		if a.key == "acpi" {
-			acpi = a.val // the kernel takes the last
+			acpi = a.val
 		}
 	}
 	if acpi == "off" {

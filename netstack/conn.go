@@ -118,7 +118,8 @@ func (st *Stack) parseAddr(op, proto, network, address string, anyHost bool) (tc
 
 // ListenPacket opens a UDP socket on address ("host:port"; host an IP
 // literal or empty for every address, port 0 for an ephemeral one);
-// network is "udp" (an empty host takes IPv4 and IPv6), "udp4" or "udp6".
+// network is "udp" (an empty host takes IPv4 and, on a stack with IPv6,
+// IPv6), "udp4" or "udp6".
 func (st *Stack) ListenPacket(network, address string) (net.PacketConn, error) {
 	addr, proto, err := st.parseAddr("listen", "udp", network, address, true)
 	if err != nil {

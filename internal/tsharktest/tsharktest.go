@@ -56,17 +56,21 @@ func Dissect(t testing.TB, msgs [][]byte) []Frame {
 	t.Helper()
 	tshark := Tshark(t)
 	path := filepath.Join(t.TempDir(), "openflow.pcap")
-	var b bytes.Buffer
-	if err := WritePcap(&b, msgs); err != nil {
+	f, err := os.Create(path)
+	if err != nil {
 		t.Fatalf("%v", err)
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	err = WritePcap(f, msgs)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		t.Fatalf("%v", err)
 	}
 	// OpenFlow 1.0's dissector names its header fields openflow.*, 1.3's
 	// openflow_v4.*; a message's own header comes first where a message
 	// nests others (an error's data).
-	fields := []string{"frame.number", "openflow.version", "openflow_v4.version", "openflow_1_0.type", "openflow_v4.type",
+	fields := []string{"openflow.version", "openflow_v4.version", "openflow_1_0.type", "openflow_v4.type",
 		"openflow.length", "openflow_v4.length", "openflow.xid", "openflow_v4.xid",
 		"_ws.expert.severity", "_ws.expert.group", "_ws.expert.message"}
 	args := []string{"-n", "-r", path, "-o", "tcp.analyze_sequence_numbers:FALSE", "-T", "fields",
@@ -97,10 +101,10 @@ func parseFields(out []byte, n int) ([]Frame, error) {
 	frames := make([]Frame, n)
 	for i, line := range lines {
 		f := strings.Split(line, "\t")
-		if len(f) != 12 {
-			return nil, fmt.Errorf("frame %d: %d fields, want 12: %q", i+1, len(f), line)
+		if len(f) != 11 {
+			return nil, fmt.Errorf("frame %d: %d fields, want 11: %q", i+1, len(f), line)
 		}
-		fr := Frame{Type: -1}
+		var fr Frame
 		num := func(s string) int64 {
 			s, _, _ = strings.Cut(s, "|") // a value can repeat (nested headers): the first is the message's
 			v, err := strconv.ParseInt(s, 0, 64)
@@ -115,11 +119,11 @@ func parseFields(out []byte, n int) ([]Frame, error) {
 			}
 			return num(b)
 		}
-		fr.Version = uint8(first(f[1], f[2]))
-		fr.Type = int(first(f[3], f[4]))
-		fr.Length = int(first(f[5], f[6]))
-		fr.Xid = uint32(first(f[7], f[8]))
-		sev, group, msg := splitAgg(f[9]), splitAgg(f[10]), splitAgg(f[11])
+		fr.Version = uint8(first(f[0], f[1]))
+		fr.Type = int(first(f[2], f[3]))
+		fr.Length = int(first(f[4], f[5]))
+		fr.Xid = uint32(first(f[6], f[7]))
+		sev, group, msg := splitAgg(f[8]), splitAgg(f[9]), splitAgg(f[10])
 		for j, s := range sev {
 			const piWarn, piChecksum, piUndecoded = 0x00600000, 0x01000000, 0x05000000
 			if j >= len(msg) || j >= len(group) {
