@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ofbox/ofbox/openflow/flow"
 )
@@ -48,7 +49,28 @@ func newHarness(t *testing.T, n int) *harness {
 	h.w = h.d.newWorker()
 	h.d.mu.Unlock()
 	t.Cleanup(func() { h.d.Close() })
+	h.waitIdle()
 	return h
+}
+
+// waitIdle waits until every port's read loop has started and waits for
+// a frame, so that its start-up allocations fall outside a test's
+// measurement and its first frames are not raced.
+func (h *harness) waitIdle() {
+	h.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for _, ps := range h.d.snap.Load().plist {
+		dev, ok := ps.dev.(*MemPort)
+		if !ok {
+			continue
+		}
+		for dev.parkedReaders() == 0 {
+			if time.Now().After(deadline) {
+				h.t.Fatalf("port %d: read loop not waiting after 5 s", ps.no)
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
 }
 
 // add applies a flow in ovs-ofctl syntax, failing the test on error.

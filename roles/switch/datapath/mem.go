@@ -22,6 +22,7 @@ type memQueue struct {
 	n      int // queued frames
 	closed bool
 	drops  uint64
+	parked int // readers waiting in Read
 }
 
 func newMemQueue(mtu int) *memQueue {
@@ -75,7 +76,9 @@ func (p *MemPort) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for q.n == 0 && !q.closed {
+		q.parked++
 		q.cond.Wait()
+		q.parked--
 	}
 	if q.n == 0 {
 		return 0, net.ErrClosed
@@ -144,4 +147,12 @@ func (p *MemPort) Drops() uint64 {
 	p.tx.mu.Lock()
 	defer p.tx.mu.Unlock()
 	return p.tx.drops
+}
+
+// parkedReaders returns how many readers wait in Read for a frame; tests
+// use it to know that a port's read loop has started and is idle.
+func (p *MemPort) parkedReaders() int {
+	p.rx.mu.Lock()
+	defer p.rx.mu.Unlock()
+	return p.rx.parked
 }
